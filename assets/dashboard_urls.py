@@ -1,0 +1,3 @@
+"""Partner self-service for assets under /dashboard/assets/ (namespace "dashboard")."""
+
+urlpatterns = []

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class DizPortalConfig(AppConfig):
+    name = "diz_portal"
+    verbose_name = "Site content"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from diz_portal.roles import sync_programme_manager_permissions
+
+        post_migrate.connect(sync_programme_manager_permissions, dispatch_uid="diz-pm-perms")

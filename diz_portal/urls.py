@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+from diz_portal import views
+
+# The admin signs in through allauth, so its rate limits and two-factor step apply there too.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "DIZ Portal administration"
+admin.site.site_title = "DIZ Portal admin"
+admin.site.index_title = "Programme management"
+
+handler400 = "diz_portal.views.bad_request"
+handler403 = "diz_portal.views.permission_denied"
+handler404 = "diz_portal.views.page_not_found"
+handler500 = "diz_portal.views.server_error"
+
+# Partner self-service: one "dashboard" namespace; each app prefixes its URL names.
+dashboard_patterns = [
+    path("", include("partners.dashboard_urls")),
+    path("projects/", include("projects.dashboard_urls")),
+    path("assets/", include("assets.dashboard_urls")),
+    path("events/", include("events.dashboard_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("partners/", include("partners.urls")),
+    path("dashboard/", include((dashboard_patterns, "dashboard"))),
+    path("projects/", include("projects.urls")),
+    path("assets/", include("assets.urls")),
+    path("events/", include("events.urls")),
+    path("<slug:slug>/", views.page_detail, name="page"),
+]

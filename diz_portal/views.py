@@ -1,0 +1,60 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from diz_portal import sections
+from diz_portal.models import Page, SiteContent
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {"content": SiteContent.objects.current(), "sections": sections.collect("home", request)},
+    )
+
+
+@require_safe
+def page_detail(request, slug):
+    page = get_object_or_404(Page.objects.published(), slug=slug)
+    context = {"page": page}
+    if page.slug == "about":
+        context["about_pages"] = Page.objects.in_navigation().exclude(pk=page.pk)
+    return render(request, "pages/page_detail.html", context)
+
+
+@never_cache
+@require_safe
+def health(request):
+    """A real database round trip, so a load balancer drops an app server that lost its DB."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No context processors or database: this must render even when those are what failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({"request": None}))

@@ -1,0 +1,3 @@
+"""Partner self-service for events under /dashboard/events/ (namespace "dashboard")."""
+
+urlpatterns = []

@@ -1,0 +1,9 @@
+"""Partner self-service under /dashboard/ (namespace "dashboard"; names start with the app)."""
+
+from django.urls import path
+
+from partners import views
+
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+]

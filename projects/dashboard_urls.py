@@ -1,0 +1,3 @@
+"""Partner self-service for projects under /dashboard/projects/ (namespace "dashboard")."""
+
+urlpatterns = []

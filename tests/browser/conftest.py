@@ -1,0 +1,100 @@
+"""Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, with axe-core checks.
+
+Under CI=true a missing browser fails the run: a skipped accessibility check is a defect.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab on the live server that records CSP violations and page errors."""
+    context = browser.new_context(base_url=live_server.url)
+    # Map tiles are the only outside fetch a page makes; tests never reach the internet.
+    context.route("**/*", _block_outside(live_server.url))
+    tab = context.new_page()
+    tab.problems = []
+    tab.on(
+        "console",
+        lambda msg: (
+            tab.problems.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    tab.on("pageerror", lambda exc: tab.problems.append(f"page error: {exc}"))
+    yield tab
+    context.close()
+
+
+def _block_outside(base_url):
+    def handler(route):
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            route.abort()
+
+    return handler
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Sign the browser in as `user` by handing it a real session cookie."""
+
+    def _login(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return _login
+
+
+def assert_accessible(page, context=None):
+    """axe-core WCAG 2.2 AA: zero violations; and no CSP violation or script error so far."""
+    results = Axe().run(
+        page,
+        context=context,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}},
+    )
+    assert results.violations_count == 0, results.generate_report()
+    assert page.problems == [], page.problems

@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from diz_portal import demo
+from tests.browser.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def content():
+    demo.load()
+
+
+PAGES = [
+    "/",
+    "/about/",
+    "/background/",
+    "/how-the-diz-was-built/",
+    "/lessons-learned/",
+    "/collaborating-over-covid-19/",
+    "/contact/",
+    "/accessibility-statement/",
+    "/privacy-notice/",
+    "/cookies/",
+]
+
+
+def test_content_pages_have_no_axe_violations(page, content):
+    for url in PAGES:
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert_accessible(page)
+
+
+def test_login_and_404_have_no_axe_violations(page, content):
+    page.goto(reverse("account_login"))
+    assert_accessible(page)
+    page.fill("#id_login", "nobody@example.org")
+    page.fill("#id_password", "wrong-password")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".error-summary, .errorlist").count() > 0
+    assert_accessible(page)
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    assert_accessible(page)
+
+
+def test_keyboard_user_reaches_main_content_via_skip_link(page, content):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    assert page.url.endswith("#main-content")
+
+
+def test_pages_work_without_javascript(browser, live_server, content):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto("/")
+    assert "best connected place" in tab.content()
+    tab.click("text=About")
+    assert tab.locator("h1").inner_text() == "About the DIZ"
+    context.close()

@@ -1,0 +1,67 @@
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+
+def pytest_configure(config):
+    # The production storage needs `collectstatic` first; tests serve from the source folders.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = settings.BASE_DIR / ".test-media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and page caches must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def partner_a(db):
+    return factories.make_partner("Alpha District Council", slug="alpha")
+
+
+@pytest.fixture
+def partner_b(db):
+    return factories.make_partner("Beta Health Trust", slug="beta", districts=("uttlesford",))
+
+
+@pytest.fixture
+def member(partner_a):
+    """A partner user who belongs to partner A."""
+    return factories.make_member(partner_a, "member@alpha.example.org")
+
+
+@pytest.fixture
+def outsider(partner_b):
+    """A partner user who belongs to partner B only."""
+    return factories.make_member(partner_b, "member@beta.example.org")
+
+
+@pytest.fixture
+def manager(db):
+    return factories.make_manager("manager@diz.example.org")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("root@diz.example.org", superuser=True)
+
+
+@pytest.fixture
+def personas(member, outsider, manager, superuser):
+    """Every kind of visitor, for permission matrices: name -> user (None is anonymous)."""
+    return {
+        "anonymous": None,
+        "member": member,
+        "outsider": outsider,
+        "manager": manager,
+        "superuser": superuser,
+    }
