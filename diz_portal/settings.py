@@ -270,9 +270,11 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# Uploaded images (logos, project pictures): see diz_portal/images.py.
+IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+IMAGE_UPLOAD_MAX_PIXELS = 4096 * 4096
+
 # --- partners (issue 3) ---
-PARTNER_LOGO_MAX_BYTES = 2 * 1024 * 1024
-PARTNER_LOGO_MAX_PIXELS = 4096 * 4096
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("DIZ_INVITATION_MAX_AGE_DAYS", "7"))
 
 # --- projects (issue 4) ---
