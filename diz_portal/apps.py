@@ -11,3 +11,7 @@ class DizPortalConfig(AppConfig):
         from diz_portal.roles import sync_programme_manager_permissions
 
         post_migrate.connect(sync_programme_manager_permissions, dispatch_uid="diz-pm-perms")
+
+        from diz_portal.cache import connect_signals
+
+        connect_signals()

@@ -107,3 +107,21 @@ class Page(models.Model):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+
+class ContentVersion(models.Model):
+    """A counter bumped by every content change; part of every cached page's key.
+
+    Kept in the database, not the cache, so that every app server sees a change at once even
+    with per-process memory caches.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="content_version_one_row")
+        ]
+
+    def __str__(self):
+        return f"Content version {self.value}"

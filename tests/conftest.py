@@ -11,6 +11,8 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = settings.BASE_DIR / ".test-media"
+    # Query counts and live data in tests; tests/portal/test_cache.py turns the cache on.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,95 @@
+"""Whole-page cache for anonymous visitors, invalidated by any content change.
+
+A page is cached under a key that includes the content version (diz_portal.ContentVersion);
+every save, delete or many-to-many change of a portal model bumps the version, so the next
+request after an edit in the admin or the dashboard renders afresh. Visitors with a session
+(signed-in partner users and staff) always get live pages.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from diz_portal.models import ContentVersion
+
+# Never cached: live status, and pages that are personal or carry forms.
+SKIP_PREFIXES = ("/health/", "/admin/", "/accounts/", "/dashboard/")
+CACHEABLE_TYPES = ("text/html", "application/json", "application/geo+json", "application/xml")
+
+
+def current_version() -> int:
+    """One query."""
+    return ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+
+def bump(**kwargs):
+    """Mark all cached pages stale. Call after bulk writes that bypass model signals."""
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def _on_change(sender, **kwargs):
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in settings.PORTAL_APPS:
+        return
+    if sender is ContentVersion or meta.model_name.startswith("historical"):
+        return
+    if kwargs.get("raw"):
+        return
+    bump()
+
+
+def connect_signals():
+    post_save.connect(_on_change, dispatch_uid="diz-cache-save")
+    post_delete.connect(_on_change, dispatch_uid="diz-cache-delete")
+    m2m_changed.connect(_on_change, dispatch_uid="diz-cache-m2m")
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not self._anonymous_read(request):
+            return self.get_response(request)
+        try:
+            version = current_version()
+        except DatabaseError:
+            # The view will report the outage (or /health/ its 503); the cache cannot help.
+            return self.get_response(request)
+        key = f"page:{version}:{request.get_host()}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if self._cacheable(request, response):
+            cache.set(key, response, seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _anonymous_read(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and not request.path.startswith(SKIP_PREFIXES)
+            and not (
+                settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+            )
+        )
+
+    @staticmethod
+    def _cacheable(request, response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not request.META.get("CSRF_COOKIE_USED")
+            and "no-cache" not in response.get("Cache-Control", "")
+            and "private" not in response.get("Cache-Control", "")
+            and response.get("Content-Type", "").startswith(CACHEABLE_TYPES)
+        )
