@@ -15,3 +15,7 @@ class DizPortalConfig(AppConfig):
         from diz_portal.cache import connect_signals
 
         connect_signals()
+
+        from diz_portal import search
+
+        search.connect_signals()

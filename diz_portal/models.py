@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -125,3 +126,36 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"Content version {self.value}"
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partners-only entries (restricted assets) reach partner users and staff only."""
+        if user.is_authenticated and (user.is_staff or user.memberships.exists()):
+            return self
+        return self.filter(restricted=False)
+
+
+class SearchEntry(models.Model):
+    """One searchable thing (partner, project, asset, event, page), kept in step by signals.
+
+    A single table lets one query search every kind; on PostgreSQL `vector` holds a weighted
+    tsvector (title A, summary B, body C) behind a GIN index.
+    """
+
+    key = models.CharField(max_length=80, unique=True)  # "<app_label>.<model>:<pk>"
+    kind = models.CharField(max_length=20, db_index=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    restricted = models.BooleanField(default=False, db_index=True)
+    vector = SearchVectorField(null=True, editable=False)
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return self.key

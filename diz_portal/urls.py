@@ -26,6 +26,7 @@ dashboard_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("search/", views.site_search, name="search"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("partners/", include("partners.urls")),

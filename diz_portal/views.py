@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from diz_portal import sections
+from diz_portal import search, sections
 from diz_portal.models import Page, SiteContent
 
 
@@ -24,6 +24,25 @@ def page_detail(request, slug):
     if page.slug == "about":
         context["about_pages"] = Page.objects.in_navigation().exclude(pk=page.pk)
     return render(request, "pages/page_detail.html", context)
+
+
+@require_safe
+def site_search(request):
+    q = " ".join(request.GET.get("q", "").split())
+    context = {"q": q, "groups": [], "total": 0, "error": None}
+    status = 200
+    if len(q) > search.MAX_QUERY_LENGTH:
+        context["error"] = (
+            f"Your search is {len(q)} characters long. Use {search.MAX_QUERY_LENGTH} "
+            "characters or fewer."
+        )
+        context["q"] = q[: search.MAX_QUERY_LENGTH]
+        status = 400
+    elif q:
+        results, counts = search.search(q, request.user)
+        context["groups"] = search.grouped(results, counts)
+        context["total"] = sum(counts.values())
+    return render(request, "search/results.html", context, status=status)
 
 
 @never_cache
