@@ -72,7 +72,7 @@ def project_doc(project):
 
 
 def asset_doc(asset):
-    if getattr(asset, "retired", False):
+    if asset.retired_at is not None:
         return None
     return {
         "kind": "asset",

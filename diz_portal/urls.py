@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from diz_portal import views
+from diz_portal.sitemaps import SITEMAPS
 
 # The admin signs in through allauth, so its rate limits and two-factor step apply there too.
 admin.site.login = login_required(admin.site.login)
@@ -27,6 +29,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("search/", views.site_search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("partners/", include("partners.urls")),

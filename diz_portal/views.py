@@ -1,6 +1,8 @@
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,6 +26,19 @@ def page_detail(request, slug):
     if page.slug == "about":
         context["about_pages"] = Page.objects.in_navigation().exclude(pk=page.pk)
     return render(request, "pages/page_detail.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /dashboard/",
+        "Disallow: /search/",
+        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.index')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_safe
