@@ -1,0 +1,88 @@
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db.models import Q
+
+from partners.models import District, Partner
+from projects.models import Project, Theme
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A select of rows by slug; a value that is not a slug is a form error, not a query."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            validate_slug(value)
+        except ValidationError as exc:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from exc
+        return super().to_python(value)
+
+
+class SlugChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SlugChoiceField
+
+
+class ProjectFilter(django_filters.FilterSet):
+    SORT_CHOICES = [("newest", "Newest first"), ("title", "Title (A to Z)")]
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        max_length=200,
+        help_text="Words in the title, summary or description.",
+    )
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices, empty_label="Any status")
+    theme = SlugChoiceFilter(
+        label="Theme",
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        empty_label="Any theme",
+    )
+    partner = SlugChoiceFilter(
+        label="Partner",
+        method="lead_or_participant",
+        to_field_name="slug",
+        queryset=Partner.objects.published().only("pk", "name", "slug"),
+        empty_label="Any partner",
+        help_text="Projects it leads or takes part in.",
+    )
+    district = SlugChoiceFilter(
+        label="District",
+        field_name="districts",
+        to_field_name="slug",
+        queryset=District.objects.all(),
+        empty_label="Any district",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="sort_by"
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "status", "theme", "partner", "district", "sort"]
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return queryset
+
+    def lead_or_participant(self, queryset, name, value):
+        return queryset.involving(value)
+
+    def sort_by(self, queryset, name, value):
+        # Ordering is applied in filter_queryset so the default applies when sort is absent.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("sort") == "title":
+            return queryset.order_by("title", "pk")
+        return queryset.newest_first()
