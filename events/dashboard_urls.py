@@ -1,3 +1,11 @@
 """Partner self-service for events under /dashboard/events/ (namespace "dashboard")."""
 
-urlpatterns = []
+from django.urls import path
+
+from events import views
+
+urlpatterns = [
+    path("", views.dashboard_index, name="events-index"),
+    path("propose/", views.dashboard_propose, name="events-propose"),
+    path("<slug:slug>/registrations/", views.dashboard_registrations, name="events-registrations"),
+]

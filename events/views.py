@@ -1,7 +1,251 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import logging
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from events.calendar import build_calendar
+from events.emails import notify_proposal, send_registration_email
+from events.filters import EventFilter
+from events.forms import ProposalForm, RegistrationForm
+from events.models import Event, EventSeries, Registration, RegistrationRefused
+from partners.models import Partner
+
+logger = logging.getLogger(__name__)
+
+# Feeds keep recently finished events so subscribed calendars do not lose them at once.
+FEED_KEEPS_PAST_DAYS = 90
+
+
+def _send(func, *args, **kwargs):
+    """Email after the change is saved: a mail server outage must not turn a registration
+    that succeeded into an error page (the page itself shows the manage link)."""
+    try:
+        func(*args, **kwargs)
+    except Exception:
+        logger.exception("Could not send %s", func.__name__)
+
+
+def _listing(request, *, past):
+    events = Event.objects.published().for_list()
+    events = events.past() if past else events.upcoming()
+    filterset = EventFilter(request.GET or None, queryset=events)
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        # Say what was wrong and show nothing rather than guess.
+        status = 400
+        results = Event.objects.none()
+    else:
+        results = filterset.qs
+    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "past": past}
+    return render(request, "events/event_list.html", context, status=status)
 
 
 @require_safe
 def event_list(request):
-    return render(request, "events/event_list.html")
+    return _listing(request, past=False)
+
+
+@require_safe
+def event_past(request):
+    return _listing(request, past=True)
+
+
+def _detail_queryset(user):
+    Project = Event._meta.get_field("projects").related_model
+    events = (
+        Event.objects.with_counts()
+        .select_related("series")
+        .prefetch_related(
+            Prefetch("hosts", queryset=Partner.objects.published()),
+            "speakers",
+            Prefetch("projects", queryset=Project.objects.filter(published=True)),
+        )
+    )
+    # Staff may preview an unpublished event from the admin's "view on site".
+    return events if user.is_staff else events.published()
+
+
+def _webcal(request, path):
+    return f"webcal://{request.get_host()}{path}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def event_detail(request, slug):
+    event = get_object_or_404(_detail_queryset(request.user), slug=slug)
+    problem = event.registration_problem()
+    if not event.published:
+        problem = "This event is not published yet, so registration is not open."
+    form = RegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if problem:
+            status = 409
+        elif form.is_valid():
+            try:
+                registration, created = event.register(**form.cleaned_data)
+            except RegistrationRefused as exc:
+                # The last place went, or the event changed, while the form was open.
+                problem, status = str(exc), 409
+            else:
+                if created:
+                    _send(send_registration_email, registration)
+                    return redirect("events:confirmation", token=registration.token)
+                _send(send_registration_email, registration, reminder=True)
+                messages.info(
+                    request,
+                    "This email address is already registered for this event, so we have not "
+                    "registered it again. We have sent its confirmation and manage link to it "
+                    "once more.",
+                )
+                return redirect(event.get_absolute_url() + "#register")
+    context = {
+        "event": event,
+        "form": form,
+        "problem": problem,
+        "places_left": event.places_left(),
+        "webcal_url": _webcal(request, event.get_calendar_url()),
+    }
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+def _registration_or_404(token):
+    registration = Registration.from_token(token)
+    if registration is None:
+        raise Http404("No such registration link.")
+    return registration
+
+
+@require_safe
+def registration_confirmation(request, token):
+    registration = _registration_or_404(token)
+    return render(
+        request,
+        "events/registration_confirmation.html",
+        {"registration": registration, "event": registration.event},
+    )
+
+
+@require_safe
+def registration_manage(request, token):
+    """The registrant's own page: their details, joining link (when confirmed), cancel."""
+    registration = _registration_or_404(token)
+    position = None
+    if registration.status == Registration.Status.WAITING:
+        earlier = Q(created_at__lt=registration.created_at) | Q(
+            created_at=registration.created_at, pk__lte=registration.pk
+        )
+        waiting = registration.event.registrations.filter(status=Registration.Status.WAITING)
+        position = waiting.filter(earlier).count()
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "position": position,
+        "can_cancel": registration.is_active and not registration.event.is_past,
+        "token": token,
+    }
+    return render(request, "events/registration_manage.html", context)
+
+
+@require_POST
+def registration_cancel(request, token):
+    registration = _registration_or_404(token)
+    if not registration.is_active:
+        messages.info(request, "This registration was already cancelled.")
+    elif registration.event.is_past:
+        messages.error(
+            request, "This event has already taken place, so there is nothing to cancel."
+        )
+    else:
+        for promoted in registration.cancel():
+            _send(send_registration_email, promoted, promoted=True)
+        messages.success(request, "Your registration is cancelled. Thank you for letting us know.")
+    return redirect("events:manage", token=token)
+
+
+def _calendar_response(ics, filename=None):
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _feed_events():
+    since = timezone.now() - timedelta(days=FEED_KEEPS_PAST_DAYS)
+    # Cancelled events stay in the feed with STATUS:CANCELLED so calendars remove them.
+    return Event.objects.published().filter(end__gte=since).select_related("series")
+
+
+@require_safe
+def event_calendar(request, slug):
+    event = get_object_or_404(Event.objects.published().select_related("series"), slug=slug)
+    return _calendar_response(build_calendar([event], event.title), f"{event.slug}.ics")
+
+
+@require_safe
+def calendar_feed(request):
+    return _calendar_response(build_calendar(_feed_events(), "DIZ events"))
+
+
+@require_safe
+def series_calendar(request, slug):
+    series = get_object_or_404(EventSeries, slug=slug)
+    events = _feed_events().filter(series=series)
+    return _calendar_response(build_calendar(events, f"DIZ: {series.name}"))
+
+
+# --- Partner self-service under /dashboard/events/ ------------------------------------------
+
+
+@login_required
+@require_safe
+def dashboard_index(request):
+    partners = list(Partner.objects.for_user(request.user))
+    events = (
+        Event.objects.hosted_by(partners)
+        .select_related("series")
+        .with_counts()
+        .order_by("-start", "-pk")
+    )
+    return render(request, "events/dashboard/index.html", {"events": events, "partners": partners})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def dashboard_propose(request):
+    partners = Partner.objects.for_user(request.user).order_by("name")
+    if not partners.exists():
+        raise Http404("You are not a member of a partner organisation.")
+    form = ProposalForm(request.POST or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        event = form.save(user=request.user)
+        _send(notify_proposal, event, form.cleaned_data["partner"], request.user)
+        messages.success(
+            request,
+            f"Thank you. “{event.title}” is saved and the programme team has been told; "
+            "it appears on the site once they publish it.",
+        )
+        return redirect("dashboard:events-index")
+    return render(request, "events/dashboard/propose.html", {"form": form})
+
+
+@login_required
+@require_safe
+def dashboard_registrations(request, slug):
+    """Only for events an organisation of the user hosts; anything else is a 404."""
+    hosted = Event.objects.hosted_by(Partner.objects.for_user(request.user))
+    event = get_object_or_404(hosted.with_counts().select_related("series"), slug=slug)
+    registrations = event.registrations.filter(purged_at__isnull=True).order_by("created_at", "pk")
+    return render(
+        request,
+        "events/dashboard/registrations.html",
+        {"event": event, "registrations": registrations, "back": reverse("dashboard:events-index")},
+    )

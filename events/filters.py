@@ -1,0 +1,24 @@
+import django_filters
+
+from events.models import Event, EventSeries
+from partners.models import Partner
+
+
+class EventFilter(django_filters.FilterSet):
+    """The public list filters; slugs in the address, so links can be shared."""
+
+    series = django_filters.ModelChoiceFilter(
+        queryset=EventSeries.objects.all(), to_field_name="slug", empty_label="All series"
+    )
+    format = django_filters.ChoiceFilter(choices=Event.Format.choices, empty_label="Any format")
+    partner = django_filters.ModelChoiceFilter(
+        field_name="hosts",
+        label="Host partner",
+        queryset=Partner.objects.published().filter(events__published=True).distinct(),
+        to_field_name="slug",
+        empty_label="Any partner",
+    )
+
+    class Meta:
+        model = Event
+        fields = ["series", "format", "partner"]
