@@ -6,4 +6,5 @@ from partners import views
 
 urlpatterns = [
     path("", views.dashboard, name="index"),
+    path("partners/<slug:slug>/edit/", views.partner_edit, name="partners-edit"),
 ]

@@ -1,8 +1,15 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from diz_portal.images import RandomImageName, validate_image
 from diz_portal.markdown import render_markdown
 
 
@@ -46,9 +53,31 @@ class Sector(models.TextChoices):
     PRIVATE_IT = "private-it", "Private sector: IT and business process"
 
 
+SECTOR_ORDER = Case(
+    *[When(sector=value, then=Value(position)) for position, value in enumerate(Sector.values)],
+    default=Value(len(Sector.values)),
+    output_field=IntegerField(),
+)
+
+
 class PartnerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def for_list(self):
+        """In the partnership's own sector order, then by name; districts prefetched. The long
+        description is left out: lists show the short one."""
+        return (
+            self.prefetch_related("districts").defer("description").order_by(SECTOR_ORDER, "name")
+        )
+
+    def sector_counts(self):
+        """[(sector value, label, count)] in sector order, sectors with no partner left out.
+
+        One query.
+        """
+        counts = dict(self.order_by().values_list("sector").annotate(n=Count("id")))
+        return [(value, label, counts[value]) for value, label in Sector.choices if value in counts]
 
     def for_user(self, user):
         """Partners whose records this user may maintain (their memberships)."""
@@ -66,7 +95,12 @@ class Partner(models.Model):
     description = models.TextField(blank=True, help_text="Markdown.")
     website = models.URLField(blank=True)
     contact_email = models.EmailField("public contact email", blank=True)
-    logo = models.ImageField(upload_to="partners/logos/", blank=True)
+    logo = models.ImageField(
+        upload_to=RandomImageName("partners/logos"),
+        validators=[validate_image],
+        blank=True,
+        help_text="PNG, JPEG or WebP, up to 2 MB. Shown on the partner's public page.",
+    )
     date_joined = models.DateField(null=True, blank=True)
     published = models.BooleanField(default=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -78,6 +112,13 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="partner_name_not_blank"),
+            models.CheckConstraint(condition=~Q(slug=""), name="partner_slug_not_blank"),
+            models.CheckConstraint(
+                condition=Q(sector__in=Sector.values), name="partner_sector_valid"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -85,9 +126,21 @@ class Partner(models.Model):
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
 
+    def get_edit_url(self):
+        return reverse("dashboard:partners-edit", kwargs={"slug": self.slug})
+
     @property
     def description_html(self):
         return render_markdown(self.description)
+
+
+class PartnerChange(Partner.history.model):
+    """Partner history rows, for the admin's "Recent changes by partners" list."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "recent change by partners"
+        verbose_name_plural = "recent changes by partners"
 
 
 class Membership(models.Model):
@@ -110,3 +163,171 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.partner_id}"
+
+
+class InvitationUnusable(Exception):
+    """An invitation link that cannot be used; `message` says why, `status` is the HTTP code."""
+
+    def __init__(self, message, status):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_token(self, token: str):
+        """The invitation a link's token belongs to, or None. One query; only the hash is stored."""
+        return self.select_related("partner").filter(token_hash=hash_token(token)).first()
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link that lets one person become a member of one partner.
+
+    Only a hash of the token is stored, so a database leak cannot be turned into accounts.
+    """
+
+    email = models.EmailField()
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_at__gte=models.F("created_at")),
+                name="invitation_accepted_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    def new_token(self) -> str:
+        """Give this invitation a fresh link and a fresh expiry; returns the token to email.
+
+        Any earlier link stops working, because only the new token's hash is kept.
+        """
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.created_at = timezone.now()
+        self.expires_at = self.created_at + timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+        return token
+
+    def send(self, token: str):
+        """Email the link; `token` is the one new_token() returned (only its hash is stored)."""
+        from django.core.mail import send_mail
+        from django.template.loader import render_to_string
+
+        context = {
+            "invitation": self,
+            "partner_name": self.partner.name,
+            "url": settings.SITE_URL + reverse("partners:invitation", kwargs={"token": token}),
+            "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+        }
+        subject = render_to_string("partners/email/invitation_subject.txt", context)
+        body = render_to_string("partners/email/invitation_message.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [self.email])
+
+    def accept(self, password: str):
+        """Create the invited person's account, verified and a member of the partner.
+
+        Locks the row, so a link used twice at the same moment still makes one account.
+        Raises InvitationUnusable (and changes nothing) when the link is used, expired, or the
+        address already has an account. Returns the new user. Several queries.
+        """
+        from allauth.account.adapter import get_adapter
+        from allauth.account.models import EmailAddress
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update().select_related("partner").get(pk=self.pk)
+            )
+            invitation.check_usable()
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise InvitationUnusable(
+                    "An account for this email address already exists. Sign in, or reset "
+                    "your password from the sign-in page.",
+                    status=400,
+                )
+            user = User(
+                username=get_adapter().generate_unique_username([invitation.email, "partner"]),
+                email=invitation.email,
+            )
+            user.set_password(password)
+            user.save()
+            EmailAddress.objects.create(
+                user=user, email=invitation.email, verified=True, primary=True
+            )
+            membership = Membership(user=user, partner=invitation.partner)
+            membership._history_user = user  # the history shows who joined, not "unknown"
+            membership.save()
+            invitation.accepted_at = timezone.now()
+            invitation.accepted_by = user
+            invitation._history_user = user
+            invitation.save(update_fields=["accepted_at", "accepted_by"])
+        self.accepted_at, self.accepted_by = invitation.accepted_at, user
+        return user
+
+    def check_usable(self):
+        if self.is_accepted:
+            raise InvitationUnusable(
+                "This invitation link has already been used. If that was you, sign in with "
+                "your email address and password.",
+                status=410,
+            )
+        if self.is_expired:
+            raise InvitationUnusable(
+                "This invitation link has expired. Ask the DIZ programme team to send you a "
+                "new one.",
+                status=410,
+            )
+
+    @property
+    def is_accepted(self):
+        return self.accepted_at is not None
+
+    @property
+    def is_expired(self):
+        return not self.is_accepted and self.expires_at <= timezone.now()
+
+    @property
+    def status(self):
+        if self.is_accepted:
+            return "Accepted"
+        return "Expired" if self.is_expired else "Pending"

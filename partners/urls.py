@@ -5,5 +5,6 @@ from partners import views
 app_name = "partners"
 urlpatterns = [
     path("", views.partner_list, name="list"),
+    path("invitation/<str:token>/", views.accept_invitation, name="invitation"),
     path("<slug:slug>/", views.partner_detail, name="detail"),
 ]

@@ -1,20 +1,38 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from diz_portal import sections
-from partners.models import Partner
+from partners.filters import PartnerFilter
+from partners.forms import AcceptInvitationForm, PartnerProfileForm
+from partners.models import Invitation, InvitationUnusable, Partner
+
+PAGE_SIZE = 24
+# Sign-in through the allauth backend, as if the person had typed their new password.
+AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 @require_safe
 def partner_list(request):
-    partners = Partner.objects.published().prefetch_related("districts")
-    return render(request, "partners/partner_list.html", {"partners": partners})
+    published = Partner.objects.published()
+    partners = PartnerFilter(request.GET, queryset=published.for_list())
+    context = {"filter": partners, "sector_counts": published.sector_counts(), "page": None}
+    if not partners.is_valid():
+        # Say what was wrong next to the filter; show no results rather than guess.
+        return render(request, "partners/partner_list.html", context, status=400)
+    context["page"] = Paginator(partners.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "partners/partner_list.html", context)
 
 
 @require_safe
 def partner_detail(request, slug):
-    partner = get_object_or_404(Partner.objects.published(), slug=slug)
+    queryset = Partner.objects.published().prefetch_related("districts")
+    partner = get_object_or_404(queryset, slug=slug)
     return render(
         request,
         "partners/partner_detail.html",
@@ -31,3 +49,64 @@ def dashboard(request):
         "partners/dashboard.html",
         {"partners": partners, "sections": sections.collect("dashboard", request, partners)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def partner_edit(request, slug):
+    # Membership is checked here, on the server: another partner's profile is a 404.
+    queryset = Partner.objects.for_user(request.user).prefetch_related("districts")
+    partner = get_object_or_404(queryset, slug=slug)
+    saved_logo_url = partner.logo.url if partner.logo else ""  # before the form touches it
+    form = PartnerProfileForm(request.POST or None, request.FILES or None, instance=partner)
+    if request.method == "POST" and form.is_valid():
+        partner._change_reason = "Edited on the partner dashboard"
+        form.save()
+        messages.success(request, f"The profile of {partner.name} is saved and now public.")
+        return redirect("dashboard:index")
+    status = 400 if form.errors else 200
+    context = {
+        "partner": partner,
+        "form": form,
+        "saved_logo_url": saved_logo_url,
+        "programme_email": settings.PROGRAMME_MANAGER_EMAIL,
+    }
+    return render(request, "partners/partner_form.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept_invitation(request, token):
+    invitation = Invitation.objects.for_token(token)
+    if invitation is None:
+        return _invitation_refused(
+            request,
+            "This invitation link is not valid. Check that you copied the whole link from the "
+            "email, or ask the DIZ programme team for a new one.",
+            status=404,
+        )
+    try:
+        invitation.check_usable()
+    except InvitationUnusable as refusal:
+        return _invitation_refused(request, refusal.message, refusal.status)
+
+    # The validators compare the password with the address, so they see an unsaved user.
+    candidate = get_user_model()(email=invitation.email, username=invitation.email)
+    form = AcceptInvitationForm(request.POST or None, user=candidate)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation.accept(form.cleaned_data["new_password1"])
+        except InvitationUnusable as refusal:
+            return _invitation_refused(request, refusal.message, refusal.status)
+        login(request, user, backend=AUTH_BACKEND)
+        messages.success(
+            request, f"Welcome. You can now keep the records of {invitation.partner.name} current."
+        )
+        return redirect("dashboard:index")
+    status = 400 if form.errors else 200
+    context = {"invitation": invitation, "form": form}
+    return render(request, "partners/invitation_accept.html", context, status=status)
+
+
+def _invitation_refused(request, message, status):
+    return render(request, "partners/invitation_refused.html", {"message": message}, status=status)

@@ -1,0 +1,37 @@
+"""Two-factor authentication is required for staff: they hold the keys to every partner's data."""
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+
+MESSAGE = (
+    "Staff accounts must use two-factor authentication. Set up an authenticator app to "
+    "continue; you will then be given recovery codes to keep safe."
+)
+
+
+class StaffTwoFactorRequiredMiddleware:
+    """Sends a staff user without an authenticator app from the admin or the dashboard to
+    set one up. Runs one query, for signed-in staff on those paths only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and request.path.startswith(self.protected_prefixes())
+            and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+        ):
+            messages.warning(request, MESSAGE)
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def protected_prefixes():
+        return (reverse("admin:index"), reverse("dashboard:index"))
