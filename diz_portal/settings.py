@@ -86,7 +86,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "diz_portal.urls"
 # Our field template links each error and hint to its input (aria-describedby).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "diz_portal.forms.PortalFormRenderer"
 WSGI_APPLICATION = "diz_portal.wsgi.application"
 
 TEMPLATES = [
@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# `make bench` only: adds /bench/ok/, a trivial view to compare throughput against.
+BENCH_TRIVIAL_VIEW = env_bool("DIZ_BENCH_TRIVIAL_VIEW", default=False)
 
 # Whole pages for anonymous visitors, invalidated on any content change (diz_portal/cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
@@ -281,6 +284,8 @@ IMAGE_UPLOAD_MAX_PIXELS = 4096 * 4096
 
 # --- partners (issue 3) ---
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("DIZ_INVITATION_MAX_AGE_DAYS", "7"))
+# Staff without an authenticator app are sent from the admin and dashboard to set one up.
+MIDDLEWARE = [*MIDDLEWARE, "partners.middleware.StaffTwoFactorRequiredMiddleware"]
 
 # --- projects (issue 4) ---
 

@@ -49,6 +49,12 @@ def make_user(email=None, *, staff=False, superuser=False, verified=True, **extr
     )
     if verified:
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if user.is_staff:
+        # Staff must have an authenticator app to use the admin and dashboard
+        # (partners.middleware); tests/partners removes it where that rule is under test.
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        TOTP.activate(user, generate_totp_secret())
     return user
 
 

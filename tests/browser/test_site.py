@@ -38,7 +38,7 @@ def test_login_and_404_have_no_axe_violations(page, content):
     assert_accessible(page)
     page.fill("#id_login", "nobody@example.org")
     page.fill("#id_password", "wrong-password")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert page.locator(".error-summary, .errorlist").count() > 0
     assert_accessible(page)

@@ -389,3 +389,26 @@ def test_mail_server_outage_does_not_lose_the_registration(client, monkeypatch, 
     assert response.status_code == 302
     assert response.url == reverse("events:confirmation", args=[registration.token])
     assert "Could not send send_registration_email" in caplog.text
+
+
+def test_event_page_carries_schema_org_event_without_the_joining_link(client):
+    import json
+    import re
+
+    from tests.events.factories import make_event
+
+    event = make_event(
+        title="Small cells <on> columns",
+        format="hybrid",
+        joining_link="https://meet.example.org/secret-room",
+    )
+    response = client.get(event.get_absolute_url())
+    body = response.content.decode()
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S)
+    data = json.loads(match.group(1))
+    assert data["@type"] == "Event"
+    assert data["name"] == "Small cells <on> columns"
+    assert data["eventAttendanceMode"].endswith("MixedEventAttendanceMode")
+    assert data["startDate"] == event.start.isoformat()
+    assert "secret-room" not in match.group(1)
+    assert "<on>" not in match.group(1)  # escaped inside the script element

@@ -64,3 +64,41 @@ def test_deleting_content_invalidates(client, page_cache):
     client.get(reverse("page", args=["cookies"]))
     Page.objects.filter(slug="cookies").delete()
     assert client.get(reverse("page", args=["cookies"])).status_code == 404
+
+
+def test_redis_is_used_as_the_shared_cache_when_configured():
+    """Against the Redis on 127.0.0.1:6379 (CI and every developer machine run one)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django, json, uuid; django.setup();"
+        "from django.core.cache import cache;"
+        "key = uuid.uuid4().hex; cache.set(key, 'shared', 30);"
+        "from django.core.cache import caches;"
+        "print(json.dumps({'backend': type(caches['default']).__name__, 'value': cache.get(key)}));"
+        "cache.delete(key)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "diz_portal.settings",
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DJANGO_LOG_LEVEL": "CRITICAL",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "backend": "RedisCache",
+        "value": "shared",
+    }

@@ -56,7 +56,10 @@ class Command(BaseCommand):
         partner_name = link_demo_member(partner_user) if link_demo_member else None
 
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for both: {DEMO_PASSWORD})"))
-        self.stdout.write(f"  Programme manager: {DEMO_MANAGER}  (admin at /admin/)")
+        self.stdout.write(
+            f"  Programme manager: {DEMO_MANAGER}  (admin at /admin/; set up two-factor "
+            "authentication with an authenticator app on first sign-in)"
+        )
         member_of = f", member of {partner_name}" if partner_name else ""
         self.stdout.write(f"  Partner user:      {DEMO_PARTNER_USER}{member_of}  (/dashboard/)")
 
