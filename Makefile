@@ -33,8 +33,14 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# A separate database: SQLite file bench.sqlite3, or BENCH_DATABASE_URL (its name must contain
+# "bench"), e.g. BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/diz_bench
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/bench.sqlite3
 bench: install
-	$(PY) manage.py bench
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SECRET_KEY=bench-only-not-secret \
+	  DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_LOG_LEVEL=WARNING \
+	  $(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache

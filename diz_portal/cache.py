@@ -15,7 +15,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from diz_portal.models import ContentVersion
 
 # Never cached: live status, and pages that are personal or carry forms.
-SKIP_PREFIXES = ("/health/", "/admin/", "/accounts/", "/dashboard/")
+SKIP_PREFIXES = ("/health/", "/admin/", "/accounts/", "/dashboard/", "/bench/")
 CACHEABLE_TYPES = ("text/html", "application/json", "application/geo+json", "application/xml")
 
 

@@ -1,6 +1,9 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
 from django.urls import include, path
 
 from diz_portal import views
@@ -50,3 +53,11 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]
+
+if settings.BENCH_TRIVIAL_VIEW:
+    # The benchmark's baseline: the same middleware and gunicorn, no work in the view.
+    urlpatterns.insert(0, path("bench/ok/", lambda request: HttpResponse("ok")))
+
+if settings.DEBUG:
+    # Uploaded logos during `make run`; in production the proxy serves /media/.
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns

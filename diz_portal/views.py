@@ -1,5 +1,5 @@
-from django.db import DatabaseError, connection
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
