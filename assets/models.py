@@ -1,0 +1,457 @@
+"""The Common Asset Register: assets partners offer to telecoms operators, and enquiries about them.
+
+Field set follows UK practice: the Local Government Transparency Code (reference, UPRN, tenure,
+location), GeoPlace identifiers (UPRN, USRN), and what operators need to judge a site (height,
+kerb offset, material, power, constraints, access model).
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from pyproj import Transformer
+from simple_history.models import HistoricalRecords
+
+# Great Britain (mainland and islands, not Northern Ireland), in WGS84 degrees.
+GB_LATITUDE = (49.8, 60.9)
+GB_LONGITUDE = (-8.7, 1.8)
+
+# WGS84 longitude/latitude to British National Grid easting/northing (OSGB36, EPSG:27700).
+_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+POSTCODE_RE = re.compile(
+    r"^(GIR 0AA|[A-PR-UWYZ]"
+    r"([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r" [0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+REFERENCE_RE = r"^[A-Z0-9](?:[A-Z0-9-]{0,38}[A-Z0-9])?$"
+
+
+def normalise_postcode(value):
+    """'cm20 1hh', 'CM201HH' and ' CM20  1HH ' all become 'CM20 1HH'."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    if len(compact) < 5:
+        return compact
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def validate_postcode(value):
+    if value and not POSTCODE_RE.match(value):
+        raise ValidationError(
+            "Enter a full UK postcode, such as CM20 1HH.", code="invalid_postcode"
+        )
+
+
+def to_british_national_grid(latitude, longitude):
+    """(easting, northing) in whole metres for a WGS84 latitude/longitude."""
+    easting, northing = _TO_BNG.transform(float(longitude), float(latitude))
+    return round(easting), round(northing)
+
+
+class PostcodeField(models.CharField):
+    """A UK postcode, stored upper case with one space before the inward code."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 8)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_postcode(value) if value else value
+
+
+def can_see_restricted(user):
+    """Partner members and staff see partners-only assets. Runs one query, once per request."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_assets_can_see_restricted", None)
+    if cached is None:
+        cached = bool(user.is_staff or user.memberships.exists())
+        user._assets_can_see_restricted = cached
+    return cached
+
+
+class AssetQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+    def public(self):
+        return self.active().filter(visibility=Asset.Visibility.PUBLIC)
+
+    def visible_to(self, user):
+        """The one place that decides who sees what: anonymous visitors and signed-in users
+        without a partner membership see public assets only; partner members and staff see
+        partners-only assets too. Retired assets leave every public view."""
+        if can_see_restricted(user):
+            return self.active()
+        return self.public()
+
+    def for_list(self):
+        return self.select_related("owner", "district")
+
+    def owned_by(self, partners):
+        """Assets of these partners, retired ones included (the dashboard)."""
+        return self.filter(owner__in=partners)
+
+
+class Availability(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    UNDER_DISCUSSION = "under_discussion", "Under discussion"
+    IN_USE = "in_use", "In use"
+    NOT_AVAILABLE = "not_available", "Not available"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PARTNERS = "partners", "Partners only"
+
+
+class Asset(models.Model):
+    class AssetType(models.TextChoices):
+        BUILDING = "building", "Building"
+        LAND = "land", "Land"
+        ROOFTOP = "rooftop", "Rooftop"
+        LAMP_COLUMN = "lamp_column", "Lamp column"
+        CCTV_COLUMN = "cctv_column", "CCTV column"
+        TRAFFIC_SIGNAL = "traffic_signal", "Traffic signal"
+        BUS_SHELTER = "bus_shelter", "Bus shelter"
+        DUCT_CHAMBER = "duct_chamber", "Duct or chamber"
+        MAST_TOWER = "mast_tower", "Mast or tower"
+        OTHER = "other", "Other"
+
+    Availability = Availability
+    Visibility = Visibility
+
+    class Material(models.TextChoices):
+        ALUMINIUM = "aluminium", "Aluminium"
+        STEEL = "steel", "Steel"
+        CONCRETE = "concrete", "Concrete"
+        CAST_IRON = "cast_iron", "Cast iron"
+        TIMBER = "timber", "Timber"
+        COMPOSITE = "composite", "Composite or polymer"
+        MASONRY = "masonry", "Brick or masonry"
+        OTHER = "other", "Other"
+
+    class PowerSupply(models.TextChoices):
+        NONE = "none", "None"
+        UNMETERED = "unmetered", "Unmetered supply (UMS)"
+        METERED = "metered", "Metered supply"
+        SOLAR_BATTERY = "solar_battery", "Solar or battery"
+        THREE_PHASE_NEARBY = "three_phase_nearby", "Three-phase supply nearby"
+
+    class Tenure(models.TextChoices):
+        FREEHOLD_OCCUPIED = "freehold_occupied", "Freehold, occupied by the owner"
+        FREEHOLD_LEASED = "freehold_leased", "Freehold, leased out"
+        LEASEHOLD = "leasehold", "Leasehold"
+        LICENCE = "licence", "Licence"
+        HIGHWAY = "highway", "Highway asset"
+        OTHER = "other", "Other"
+
+    class AccessModel(models.TextChoices):
+        OPEN = "open", "Open access"
+        CONCESSION = "concession", "Concession"
+        OUTSOURCED = "outsourced", "Outsourced"
+        PPP = "ppp", "Public-private partnership"
+
+    reference = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                REFERENCE_RE,
+                "Use capital letters, digits and hyphens only (at most 40), such as HDC-LC-000123.",
+            )
+        ],
+        help_text="Unique and permanent, e.g. HDC-LC-000123: owner code, type code, number.",
+    )
+    name = models.CharField(max_length=200)
+    asset_type = models.CharField(max_length=20, choices=AssetType, db_index=True)
+    owner = models.ForeignKey("partners.Partner", models.PROTECT, related_name="assets")
+    district = models.ForeignKey("partners.District", models.PROTECT, related_name="assets")
+    address = models.CharField(max_length=300, help_text="Street, place and town.")
+    postcode = PostcodeField(blank=True, validators=[validate_postcode])
+    uprn = models.CharField(
+        "UPRN",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{1,12}$", "A UPRN is 1 to 12 digits.")],
+        help_text="Unique Property Reference Number, if the asset has one.",
+    )
+    usrn = models.CharField(
+        "USRN",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{1,8}$", "A USRN is 1 to 8 digits.")],
+        help_text="Unique Street Reference Number of the street the asset is on.",
+    )
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        validators=[MinValueValidator(GB_LATITUDE[0]), MaxValueValidator(GB_LATITUDE[1])],
+        help_text="WGS84 decimal degrees, within Great Britain (49.8 to 60.9).",
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        validators=[MinValueValidator(GB_LONGITUDE[0]), MaxValueValidator(GB_LONGITUDE[1])],
+        help_text="WGS84 decimal degrees, within Great Britain (-8.7 to 1.8).",
+    )
+    easting = models.IntegerField(null=True, editable=False)
+    northing = models.IntegerField(null=True, editable=False)
+    height_m = models.DecimalField(
+        "height (metres)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+    power_available = models.BooleanField(default=False, db_index=True)
+    power_supply = models.CharField(max_length=20, choices=PowerSupply, blank=True)
+    fibre_connected = models.BooleanField(default=False, db_index=True)
+    material = models.CharField(max_length=20, choices=Material, blank=True)
+    kerb_offset_mm = models.PositiveIntegerField(
+        "kerb offset (mm)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000)],
+        help_text="Distance from the kerb or carriageway edge, for street furniture.",
+    )
+    tenure = models.CharField(max_length=20, choices=Tenure, blank=True)
+    access_model = models.CharField(max_length=20, choices=AccessModel, blank=True)
+    current_use = models.CharField(max_length=200, blank=True)
+    availability = models.CharField(
+        max_length=20, choices=Availability, default=Availability.AVAILABLE, db_index=True
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PUBLIC)
+    viability_confirmed = models.BooleanField(
+        default=False, help_text="The owner has confirmed the site is viable for telecoms use."
+    )
+    structural_check_date = models.DateField(null=True, blank=True)
+    known_constraints = models.TextField(
+        blank=True, help_text="Conservation area, listed building, rights of way, Green Belt…"
+    )
+    notes = models.TextField(blank=True)
+    last_verified = models.DateField(null=True, blank=True)
+    data_source = models.CharField(max_length=200, blank=True)
+    retired_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Retired assets leave the public register but keep their history.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        indexes = [
+            # The public register (visible_to an anonymous visitor) and the partners' view, in
+            # list order: counts are index-only and pages come without a sort. They also
+            # serve as the indexes on visibility and retired_at.
+            models.Index(
+                fields=["visibility", "retired_at", "reference"], name="asset_public_list_idx"
+            ),
+            models.Index(fields=["retired_at", "reference"], name="asset_active_list_idx"),
+            # An owner's visible assets: partner pages and the owner filter's choices.
+            models.Index(
+                fields=["owner", "visibility", "retired_at"], name="asset_owner_visible_idx"
+            ),
+            # The map's bounding box; visibility and retired_at make its count index-only.
+            models.Index(
+                fields=["latitude", "longitude", "visibility", "retired_at"],
+                name="asset_map_bbox_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=GB_LATITUDE[0], latitude__lte=GB_LATITUDE[1]),
+                name="asset_latitude_in_gb",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=GB_LONGITUDE[0], longitude__lte=GB_LONGITUDE[1]),
+                name="asset_longitude_in_gb",
+            ),
+            models.CheckConstraint(
+                condition=Q(height_m__isnull=True) | Q(height_m__gte=0),
+                name="asset_height_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(uprn="") | Q(uprn__regex=r"^[0-9]{1,12}$"),
+                name="asset_uprn_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(usrn="") | Q(usrn__regex=r"^[0-9]{1,8}$"),
+                name="asset_usrn_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(availability__in=Availability.values), name="asset_availability_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="asset_visibility_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.postcode = normalise_postcode(self.postcode) if self.postcode else ""
+        if self.latitude is not None and self.longitude is not None:
+            self.easting, self.northing = to_british_national_grid(self.latitude, self.longitude)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("assets:detail", kwargs={"reference": self.reference})
+
+    def clean(self):
+        if self.reference:
+            self.reference = self.reference.strip().upper()
+        if self.power_supply == self.PowerSupply.NONE and self.power_available:
+            raise ValidationError(
+                {"power_available": "Power cannot be available when the power supply is none."}
+            )
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_retired(self):
+        return self.retired_at is not None
+
+    def retire(self):
+        """Take the asset out of the register; its history stays."""
+        self.retired_at = timezone.now()
+        self.availability = self.Availability.NOT_AVAILABLE
+        self._change_reason = "Retired"
+        self.save()
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def for_partners(self, partners):
+        return self.filter(asset__owner__in=partners)
+
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class Enquiry(models.Model):
+    """An operator asking an asset owner about using an asset: the brokerage step."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        UNDER_REVIEW = "under_review", "Under review"
+        TERMS_OFFERED = "terms_offered", "Terms offered"
+        AGREED = "agreed", "Agreed"
+        DECLINED = "declined", "Declined"
+
+    CLOSED = {Status.AGREED, Status.DECLINED}
+
+    asset = models.ForeignKey(Asset, models.PROTECT, related_name="enquiries")
+    name = models.CharField("your name", max_length=100)
+    organisation = models.CharField(max_length=200)
+    email = models.EmailField("email address")
+    message = models.TextField(max_length=5000)
+    status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enquiries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["received", "under_review", "terms_offered"])
+                | Q(closed_at__isnull=False),
+                name="enquiry_closed_has_date",
+            )
+        ]
+
+    def __str__(self):
+        return f"Enquiry {self.pk} from {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        # Closing stops the clock; reopening starts it again.
+        if self.status in self.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        elif self.status not in self.CLOSED:
+            self.closed_at = None
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.status not in self.CLOSED
+
+    @property
+    def waiting_time(self) -> timedelta:
+        """How long the operator has waited: until now while open, until closing otherwise."""
+        end = self.closed_at or timezone.now()
+        return end - self.created_at
+
+
+class EnquiryNote(models.Model):
+    """A dated note on an enquiry, optionally recording a change of status."""
+
+    enquiry = models.ForeignKey(Enquiry, models.CASCADE, related_name="notes")
+    note = models.TextField(max_length=5000)
+    status = models.CharField(
+        "status set to",
+        max_length=20,
+        choices=Enquiry.Status,
+        blank=True,
+        help_text="Leave empty when the status does not change.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Note on enquiry {self.enquiry_id}"
+
+
+class AssetImport(models.Model):
+    """An uploaded CSV kept between preview and confirmation, and as a record afterwards."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "partners.Partner",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="When set, every row must belong to this partner.",
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.filename}"

@@ -5,4 +5,11 @@ from assets import views
 app_name = "assets"
 urlpatterns = [
     path("", views.asset_list, name="list"),
+    path("map.geojson", views.map_data, name="map-data"),
+    path("export.csv", views.export_csv, name="export-csv"),
+    path("export.geojson", views.export_geojson, name="export-geojson"),
+    path("data/", views.data_dictionary, name="data"),
+    path("data/template.csv", views.import_template, name="import-template"),
+    path("<str:reference>/", views.asset_detail, name="detail"),
+    path("<str:reference>/enquiry-sent/", views.enquiry_sent, name="enquiry-sent"),
 ]

@@ -1,0 +1,224 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from simple_history.admin import SimpleHistoryAdmin
+
+from assets import importer
+from assets.forms import ImportForm
+from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
+
+
+@admin.register(Asset)
+class AssetAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "name",
+        "asset_type",
+        "owner",
+        "district",
+        "availability",
+        "visibility",
+        "is_active",
+        "last_verified",
+    ]
+    list_filter = [
+        "asset_type",
+        "availability",
+        "visibility",
+        "district",
+        "power_available",
+        "fibre_connected",
+        ("retired_at", admin.EmptyFieldListFilter),
+        "owner",
+    ]
+    search_fields = ["reference", "name", "address", "postcode", "uprn", "usrn"]
+    list_select_related = ["owner", "district"]
+    readonly_fields = ["easting", "northing", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    change_list_template = "assets/admin/asset_change_list.html"
+    fieldsets = [
+        (None, {"fields": ["reference", "name", "asset_type", "owner", "district"]}),
+        (
+            "Location",
+            {
+                "fields": [
+                    "address",
+                    "postcode",
+                    "uprn",
+                    "usrn",
+                    "latitude",
+                    "longitude",
+                    "easting",
+                    "northing",
+                ]
+            },
+        ),
+        (
+            "For operators",
+            {
+                "fields": [
+                    "height_m",
+                    "power_available",
+                    "power_supply",
+                    "fibre_connected",
+                    "material",
+                    "kerb_offset_mm",
+                    "tenure",
+                    "access_model",
+                    "current_use",
+                    "viability_confirmed",
+                    "structural_check_date",
+                    "known_constraints",
+                ]
+            },
+        ),
+        (
+            "Status",
+            {
+                "fields": [
+                    "availability",
+                    "visibility",
+                    "notes",
+                    "last_verified",
+                    "data_source",
+                    "retired_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(boolean=True, description="in register", ordering="retired_at")
+    def is_active(self, obj):
+        return obj.retired_at is None
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="assets_asset_import",
+            ),
+            path(
+                "import/<int:pk>/",
+                self.admin_site.admin_view(self.import_preview_view),
+                name="assets_asset_import_preview",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _check_import_permission(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def import_view(self, request):
+        """Upload a CSV; rows name their owners. Nothing is written until confirmation."""
+        self._check_import_permission(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                text = importer.decode(upload.read())
+            except importer.FileProblem as exc:
+                form.add_error("file", str(exc))
+            else:
+                batch = AssetImport.objects.create(
+                    uploaded_by=request.user, filename=upload.name[:255], content=text
+                )
+                return redirect("admin:assets_asset_import_preview", pk=batch.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import assets from CSV",
+            "form": form,
+        }
+        return TemplateResponse(request, "assets/admin/import.html", context)
+
+    def import_preview_view(self, request, pk):
+        self._check_import_permission(request)
+        batch = get_object_or_404(AssetImport, pk=pk, owner__isnull=True, applied_at__isnull=True)
+        data = batch.content.encode("utf-8")
+        if request.method == "POST":
+            result = importer.import_file(data)
+            if result.ok:
+                batch.applied_at = timezone.now()
+                batch.summary = result.summary
+                batch.save(update_fields=["applied_at", "summary"])
+                self.message_user(
+                    request,
+                    f"Import of {batch.filename} complete. {result.summary}",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:assets_asset_changelist")
+        else:
+            result = importer.check_file(data)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Check import of {batch.filename}",
+            "batch": batch,
+            "result": result,
+            "import_url": reverse("admin:assets_asset_import"),
+        }
+        return TemplateResponse(request, "assets/admin/import_preview.html", context)
+
+
+class EnquiryNoteInline(admin.TabularInline):
+    model = EnquiryNote
+    extra = 1
+    fields = ["created_at", "status", "note", "author"]
+    readonly_fields = ["author"]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "asset", "organisation", "status", "created_at", "waited"]
+    list_filter = ["status", "asset__owner"]
+    search_fields = ["name", "organisation", "email", "asset__reference", "asset__name"]
+    list_select_related = ["asset"]
+    readonly_fields = ["created_at", "updated_at", "closed_at", "waited"]
+    inlines = [EnquiryNoteInline]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="waited", ordering="created_at")
+    def waited(self, obj):
+        """How long the operator has waited: to now while open, to closing otherwise."""
+        if obj.created_at is None:
+            return "-"
+        end = obj.closed_at or timezone.now()
+        suffix = "" if obj.is_open else " (closed)"
+        return timesince(obj.created_at, end) + suffix
+
+    def view_on_site(self, obj):
+        return obj.asset.get_absolute_url()
+
+    def save_formset(self, request, form, formset, change):
+        notes = formset.save(commit=False)
+        for note in notes:
+            if isinstance(note, EnquiryNote):
+                if note.author_id is None:
+                    note.author = request.user
+                enquiry = form.instance
+                if note.status and note.status != enquiry.status:
+                    enquiry.status = note.status
+                    enquiry.save()
+            note.save()
+        for note in formset.deleted_objects:
+            note.delete()
+        formset.save_m2m()
+
+
+@admin.register(AssetImport)
+class AssetImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "owner", "uploaded_by", "created_at", "applied_at", "summary"]
+    list_filter = ["owner"]
+    readonly_fields = ["uploaded_by", "owner", "filename", "created_at", "applied_at", "summary"]
+    exclude = ["content"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,192 @@
+"""Partner self-service: members keep their own organisations' assets and enquiries current.
+
+Every view finds its objects through the user's memberships, so another partner's asset, import
+or enquiry answers 404 and nothing changes.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from assets import importer
+from assets.forms import AssetForm, EnquiryNoteForm, ImportForm
+from assets.models import Asset, AssetImport, Enquiry
+from partners.models import Partner
+
+PAGE_SIZE = 50
+
+
+def _partners(request):
+    return list(Partner.objects.for_user(request.user).order_by("name"))
+
+
+def _own_asset(request, partners, reference):
+    return get_object_or_404(Asset.objects.owned_by(partners).for_list(), reference=reference)
+
+
+@login_required
+@require_safe
+def asset_list(request):
+    partners = _partners(request)
+    assets = (
+        Asset.objects.owned_by(partners)
+        .for_list()
+        .order_by(F("retired_at").asc(nulls_first=True), "reference")
+    )
+    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assets/dashboard/asset_list.html", {"partners": partners, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_add(request):
+    partners = _partners(request)
+    if not partners:
+        return render(request, "assets/dashboard/no_partner.html", status=403)
+    form = AssetForm(request.POST or None, partners=partners, initial={"owner": partners[0]})
+    if request.method == "POST" and form.is_valid():
+        asset = form.save()
+        messages.success(request, f"{asset.reference} has been added to the register.")
+        return redirect("dashboard:assets-list")
+    return render(
+        request,
+        "assets/dashboard/asset_form.html",
+        {"form": form, "asset": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_edit(request, reference):
+    partners = _partners(request)
+    asset = _own_asset(request, partners, reference)
+    form = AssetForm(request.POST or None, instance=asset, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{asset.reference} has been updated.")
+        return redirect("dashboard:assets-list")
+    return render(
+        request,
+        "assets/dashboard/asset_form.html",
+        {"form": form, "asset": asset},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_retire(request, reference):
+    partners = _partners(request)
+    asset = _own_asset(request, partners, reference)
+    if request.method == "POST":
+        if asset.is_retired:
+            asset.retired_at = None
+            asset._change_reason = "Returned to the register"
+            asset.save()
+            messages.success(request, f"{asset.reference} is back in the register.")
+        else:
+            asset.retire()
+            messages.success(request, f"{asset.reference} has been retired. Its history is kept.")
+        return redirect("dashboard:assets-list")
+    return render(request, "assets/dashboard/asset_retire.html", {"asset": asset})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_import(request):
+    partners = _partners(request)
+    if not partners:
+        return render(request, "assets/dashboard/no_partner.html", status=403)
+    form = ImportForm(request.POST or None, request.FILES or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = importer.decode(upload.read())
+        except importer.FileProblem as exc:
+            form.add_error("file", str(exc))
+        else:
+            batch = AssetImport.objects.create(
+                uploaded_by=request.user,
+                owner=form.cleaned_data["owner"],
+                filename=upload.name[:255],
+                content=text,
+            )
+            return redirect("dashboard:assets-import-preview", pk=batch.pk)
+    return render(
+        request,
+        "assets/dashboard/import.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def asset_import_preview(request, pk):
+    partners = _partners(request)
+    batch = get_object_or_404(
+        AssetImport.objects.select_related("owner"),
+        pk=pk,
+        uploaded_by=request.user,
+        owner__in=partners,
+        applied_at__isnull=True,
+    )
+    data = batch.content.encode("utf-8")
+    if request.method == "POST":
+        result = importer.import_file(data, owner=batch.owner)
+        if result.ok:
+            batch.applied_at = timezone.now()
+            batch.summary = result.summary
+            batch.save(update_fields=["applied_at", "summary"])
+            messages.success(request, f"Import of {batch.filename} complete. {result.summary}")
+            return redirect("dashboard:assets-list")
+    else:
+        result = importer.check_file(data, owner=batch.owner)
+    return render(
+        request,
+        "assets/dashboard/import_preview.html",
+        {"batch": batch, "result": result},
+        status=200 if result.ok else 400,
+    )
+
+
+@login_required
+@require_safe
+def enquiry_list(request):
+    partners = _partners(request)
+    enquiries = Enquiry.objects.for_partners(partners).select_related("asset", "asset__owner")
+    page = Paginator(enquiries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assets/dashboard/enquiry_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_detail(request, pk):
+    partners = _partners(request)
+    enquiry = get_object_or_404(
+        Enquiry.objects.for_partners(partners).select_related("asset", "asset__owner"), pk=pk
+    )
+    form = EnquiryNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.save(commit=False)
+        note.enquiry = enquiry
+        note.author = request.user
+        note.save()
+        if note.status and note.status != enquiry.status:
+            enquiry.status = note.status
+            enquiry._change_reason = "Status changed with a note"
+            enquiry.save()
+        messages.success(request, "Your note has been added.")
+        return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
+    notes = enquiry.notes.select_related("author")
+    return render(
+        request,
+        "assets/dashboard/enquiry_detail.html",
+        {"enquiry": enquiry, "notes": notes, "form": form},
+        status=400 if form.errors else 200,
+    )

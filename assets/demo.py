@@ -1,0 +1,243 @@
+"""Demo assets: the illustrative rows in demo_data/illustrative-assets.csv (real places, invented
+assets), converted to the register's CSV columns and loaded through the same importer partners
+use. Every one is marked "Illustrative"; the hospital rooftops are partners-only.
+"""
+
+import csv
+import io
+from pathlib import Path
+
+from django.db import transaction
+
+from assets import importer
+from assets.columns import COLUMN_NAMES
+from assets.models import Asset
+from partners.models import District, Partner, Sector
+
+SOURCE = Path(__file__).parent / "demo_data" / "illustrative-assets.csv"
+ILLUSTRATIVE = "Illustrative demo data: not a real asset"
+LAST_VERIFIED = "2026-10-01"
+
+# Owner in the source file -> (partner slug, note when the owner is mapped to a partner).
+OWNERS = {
+    "Harlow Council": ("harlow-council", ""),
+    "Epping Forest District Council": ("epping-forest-district-council", ""),
+    "East Hertfordshire District Council": ("east-hertfordshire-district-council", ""),
+    "Broxbourne Borough Council": ("broxbourne-borough-council", ""),
+    "Uttlesford District Council": ("uttlesford-district-council", ""),
+    "Uttlesford District Council (illustrative; may be parish-owned)": (
+        "uttlesford-district-council",
+        "The land may belong to the parish; listed under the district council.",
+    ),
+    "Parish council (illustrative)": (
+        "uttlesford-district-council",
+        "Owned by the parish council, which is not a DIZ partner; listed under the district "
+        "council.",
+    ),
+    "The Princess Alexandra Hospital NHS Trust": ("the-princess-alexandra-hospital-nhs-trust", ""),
+    "NHS estate (site used by PAH)": (
+        "the-princess-alexandra-hospital-nhs-trust",
+        "NHS estate used by the Princess Alexandra Hospital; listed under the trust.",
+    ),
+}
+# Partners the assets need, created here if the partners demo has not made them.
+PARTNERS = {
+    "harlow-council": ("Harlow Council", Sector.LOCAL_AUTHORITY, ["harlow"]),
+    "epping-forest-district-council": (
+        "Epping Forest District Council",
+        Sector.LOCAL_AUTHORITY,
+        ["epping-forest"],
+    ),
+    "east-hertfordshire-district-council": (
+        "East Hertfordshire District Council",
+        Sector.LOCAL_AUTHORITY,
+        ["east-hertfordshire"],
+    ),
+    "broxbourne-borough-council": (
+        "Broxbourne Borough Council",
+        Sector.LOCAL_AUTHORITY,
+        ["broxbourne"],
+    ),
+    "uttlesford-district-council": (
+        "Uttlesford District Council",
+        Sector.LOCAL_AUTHORITY,
+        ["uttlesford"],
+    ),
+    "essex-county-council": (
+        "Essex County Council",
+        Sector.LOCAL_AUTHORITY,
+        ["epping-forest", "harlow", "uttlesford"],
+    ),
+    "hertfordshire-county-council": (
+        "Hertfordshire County Council",
+        Sector.LOCAL_AUTHORITY,
+        ["broxbourne", "east-hertfordshire"],
+    ),
+    "the-princess-alexandra-hospital-nhs-trust": (
+        "The Princess Alexandra Hospital NHS Trust",
+        Sector.HEALTH_ACUTE,
+        ["harlow"],
+    ),
+}
+TYPES = {
+    "CCTV column": Asset.AssetType.CCTV_COLUMN,
+    "Building rooftop": Asset.AssetType.ROOFTOP,
+    "Lighting column": Asset.AssetType.LAMP_COLUMN,
+    "Lighting column (heritage)": Asset.AssetType.LAMP_COLUMN,
+    "Duct access chamber": Asset.AssetType.DUCT_CHAMBER,
+    "Land parcel": Asset.AssetType.LAND,
+    "Car park": Asset.AssetType.LAND,
+    "Car park (multi-storey deck)": Asset.AssetType.BUILDING,
+    "Bus shelter": Asset.AssetType.BUS_SHELTER,
+}
+MATERIALS = {
+    "steel": Asset.Material.STEEL,
+    "aluminium": Asset.Material.ALUMINIUM,
+    "concrete": Asset.Material.CONCRETE,
+    "flat roof (concrete)": Asset.Material.CONCRETE,
+    "concrete deck": Asset.Material.CONCRETE,
+    "cast iron (heritage)": Asset.Material.CAST_IRON,
+    "polymer chamber": Asset.Material.COMPOSITE,
+    "steel & glass": Asset.Material.STEEL,
+}
+POWER = {
+    "metered": Asset.PowerSupply.METERED,
+    "unmetered": Asset.PowerSupply.UNMETERED,
+    "3-phase": Asset.PowerSupply.THREE_PHASE_NEARBY,
+    "none": Asset.PowerSupply.NONE,
+}
+TENURE = {
+    "freehold – occupied by LA": Asset.Tenure.FREEHOLD_OCCUPIED,
+    "freehold – occupied by owner": Asset.Tenure.FREEHOLD_OCCUPIED,
+    "freehold – leased to operator": Asset.Tenure.FREEHOLD_LEASED,
+    "highway asset": Asset.Tenure.HIGHWAY,
+    "highway licence": Asset.Tenure.LICENCE,
+}
+AVAILABILITY = {
+    "Available": Asset.Availability.AVAILABLE,
+    "Under assessment": Asset.Availability.UNDER_DISCUSSION,
+    "Licensed to operator": Asset.Availability.IN_USE,
+    "Not suitable": Asset.Availability.NOT_AVAILABLE,
+    "Restricted": Asset.Availability.UNDER_DISCUSSION,
+}
+# Postcodes of the public buildings whose addresses are well known; other rows have none.
+POSTCODES = {
+    "HDC-BLD-0001": "CM20 1WG",
+    "PAH-BLD-0002": "CM20 1QX",
+    "EFDC-BLD-0001": "CM16 4BZ",
+    "EHDC-BLD-0001": "SG13 8EQ",
+    "UDC-BLD-0001": "CB11 4ER",
+}
+DISTRICTS = {
+    "Harlow": "harlow",
+    "Epping Forest": "epping-forest",
+    "East Hertfordshire": "east-hertfordshire",
+    "Broxbourne": "broxbourne",
+    "Uttlesford": "uttlesford",
+}
+
+
+def _owner(source_owner):
+    if source_owner.startswith("Essex County Council"):
+        return "essex-county-council", ""
+    if source_owner.startswith("Hertfordshire County Council"):
+        return "hertfordshire-county-council", ""
+    return OWNERS[source_owner]
+
+
+def _power(text):
+    for prefix, supply in POWER.items():
+        if text.startswith(prefix):
+            return supply
+    return ""
+
+
+def _clean(text):
+    return "" if text.strip() in {"", "—", "-", "n/a"} else text.strip()
+
+
+def convert(source_text, slugs=None):
+    """The illustrative rows as a register CSV (text), ready for the importer."""
+    slugs = slugs or {}
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=COLUMN_NAMES, extrasaction="raise")
+    writer.writeheader()
+    for row in csv.DictReader(io.StringIO(source_text)):
+        slug, owner_note = _owner(row["owner"])
+        supply = _power(row["power"])
+        restricted = row["availability"] == "Restricted"
+        asset_type = TYPES[row["asset_type"]]
+        use = _clean(row["telecoms_use"])
+        notes = [ILLUSTRATIVE + "."]
+        if use:
+            notes.append(f"Suggested telecoms use: {use}.")
+        if owner_note:
+            notes.append(owner_note)
+        if row["asset_type"] != asset_type.label:
+            notes.append(f"Described in the source as: {row['asset_type']}.")
+        place = row["location"].split(",")[0]
+        writer.writerow(
+            {
+                "reference": row["asset_id"],
+                "name": f"{place} {row['asset_type'].split(' (')[0].lower()}",
+                "asset_type": asset_type,
+                "owner": slugs.get(slug, slug),
+                "district": DISTRICTS[row["district"]],
+                "address": row["location"],
+                "postcode": POSTCODES.get(row["asset_id"], ""),
+                "latitude": row["lat"],
+                "longitude": row["lon"],
+                "height_m": _clean(row["height_m"]),
+                "power_available": "yes"
+                if supply in (Asset.PowerSupply.METERED, Asset.PowerSupply.UNMETERED)
+                else "no",
+                "power_supply": supply,
+                "fibre_connected": "yes"
+                if asset_type in (Asset.AssetType.CCTV_COLUMN, Asset.AssetType.ROOFTOP)
+                else "no",
+                "material": MATERIALS.get(row["material"], ""),
+                "kerb_offset_mm": _clean(row["kerb_offset_mm"]),
+                "tenure": TENURE.get(row["tenure"], ""),
+                "access_model": "",
+                "current_use": "Car park" if row["asset_type"].startswith("Car park") else "",
+                "availability": AVAILABILITY[row["availability"]],
+                "visibility": Asset.Visibility.PARTNERS if restricted else Asset.Visibility.PUBLIC,
+                "viability_confirmed": "yes"
+                if row["availability"] == "Licensed to operator"
+                else "no",
+                "structural_check_date": "",
+                "known_constraints": _clean(row["constraints"]),
+                "notes": " ".join(notes),
+                "last_verified": LAST_VERIFIED,
+                "data_source": ILLUSTRATIVE,
+            }
+        )
+    return output.getvalue()
+
+
+def _ensure_partners():
+    """{slug the demo wants: slug it has}; partners missing from the partners demo are made."""
+    districts = {d.slug: d for d in District.objects.all()}
+    slugs = {}
+    for slug, (name, sector, district_slugs) in PARTNERS.items():
+        partner = (
+            Partner.objects.filter(slug=slug).first() or Partner.objects.filter(name=name).first()
+        )
+        if partner is None:
+            partner = Partner.objects.create(
+                slug=slug, name=name, sector=sector, short_description=f"{name}: a DIZ partner."
+            )
+            partner.districts.set([districts[s] for s in district_slugs if s in districts])
+        slugs[slug] = partner.slug
+    return slugs
+
+
+@transaction.atomic
+def load(stdout=None):
+    text = convert(SOURCE.read_text(encoding="utf-8"), slugs=_ensure_partners())
+    result = importer.import_file(text.encode("utf-8"))
+    if not result.ok:
+        raise RuntimeError("Demo assets did not load: " + "; ".join(map(str, result.problems)))
+    if stdout:
+        stdout.write(f"Assets ready (illustrative): {result.summary}")
+    return result

@@ -1,0 +1,92 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from assets.models import Asset
+from partners.models import District, Partner
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+ALIASES = {"true": "yes", "1": "yes", "false": "no", "0": "no"}
+
+
+class YesNoField(django_filters.fields.ChoiceField):
+    """yes/no, also accepting true/false and 1/0 as links and scripts often write them."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return ALIASES.get(value.lower(), value) if value else value
+
+
+class YesNoFilter(django_filters.ChoiceFilter):
+    field_class = YesNoField
+
+
+class AssetFilter(django_filters.FilterSet):
+    """The register's one filter: the table, the map data and both exports use it."""
+
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        max_length=100,
+        help_text="Reference, name, address or postcode.",
+    )
+    asset_type = django_filters.ChoiceFilter(
+        label="Asset type", choices=Asset.AssetType.choices, empty_label="Any type"
+    )
+    district = django_filters.ModelChoiceFilter(
+        queryset=District.objects.all(), to_field_name="slug", empty_label="Any district"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label="Owner",
+        queryset=Partner.objects.none(),  # set per request: owners of assets the user may see
+        to_field_name="slug",
+        empty_label="Any owner",
+    )
+    availability = django_filters.ChoiceFilter(
+        choices=Asset.Availability.choices, empty_label="Any availability"
+    )
+    power = YesNoFilter(
+        label="Power available",
+        choices=YES_NO,
+        empty_label="Either",
+        method="yes_no",
+        field_name="power_available",
+    )
+    fibre = YesNoFilter(
+        label="Fibre connected",
+        choices=YES_NO,
+        empty_label="Either",
+        method="yes_no",
+        field_name="fibre_connected",
+    )
+
+    class Meta:
+        model = Asset
+        fields = ["q", "asset_type", "district", "owner", "availability", "power", "fibre"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        user = request.user if request is not None else None
+        # Only owners of assets this visitor may see, so a partner whose assets are all
+        # partners-only is not revealed to the public by the owner list.
+        visible = Asset.objects.visible_to(user).filter(owner=OuterRef("pk"))
+        self.filters["owner"].queryset = (
+            Partner.objects.filter(Exists(visible)).only("pk", "name", "slug").order_by("name")
+        )
+
+    def search(self, queryset, name, value):
+        terms = value.split()
+        for term in terms[:5]:
+            queryset = queryset.filter(
+                Q(reference__icontains=term)
+                | Q(name__icontains=term)
+                | Q(address__icontains=term)
+                | Q(postcode__icontains=term)
+            )
+        return queryset
+
+    def yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == "yes"})
+
+    @property
+    def has_filters(self):
+        return any(self.form.cleaned_data.get(name) for name in self.filters)

@@ -1,0 +1,131 @@
+from django import forms
+from django.conf import settings
+
+from assets.models import Asset, Enquiry, EnquiryNote
+from partners.models import Partner
+
+
+class EnquiryForm(forms.ModelForm):
+    # Honeypot: hidden from people by a CSS class (display: none), so only bots fill it in.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Enquiry
+        fields = ["name", "organisation", "email", "message"]
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "message": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "message": "What you would like to install and when. The asset owner and the DIZ "
+            "programme team will reply by email.",
+        }
+
+    @property
+    def is_spam(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class AssetForm(forms.ModelForm):
+    """Add or edit an asset from the partner dashboard."""
+
+    class Meta:
+        model = Asset
+        fields = [
+            "reference",
+            "name",
+            "asset_type",
+            "owner",
+            "district",
+            "address",
+            "postcode",
+            "uprn",
+            "usrn",
+            "latitude",
+            "longitude",
+            "height_m",
+            "power_available",
+            "power_supply",
+            "fibre_connected",
+            "material",
+            "kerb_offset_mm",
+            "tenure",
+            "access_model",
+            "current_use",
+            "availability",
+            "visibility",
+            "viability_confirmed",
+            "structural_check_date",
+            "known_constraints",
+            "notes",
+            "last_verified",
+            "data_source",
+        ]
+        widgets = {
+            "structural_check_date": forms.DateInput(attrs={"type": "date"}),
+            "last_verified": forms.DateInput(attrs={"type": "date"}),
+            "known_constraints": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the user's own organisations; anything else is "not a valid choice".
+        self.fields["owner"].queryset = Partner.objects.filter(
+            pk__in=[p.pk for p in partners]
+        ).order_by("name")
+        self.fields["owner"].empty_label = None
+        if self.instance.pk:
+            # The reference is permanent: exports and operators' enquiries refer to it.
+            self.fields["reference"].disabled = True
+            self.fields["reference"].help_text = "References are permanent."
+
+    def clean_reference(self):
+        return (self.cleaned_data.get("reference") or "").strip().upper()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with the register's columns, up to "
+        f"{settings.ASSET_IMPORT_MAX_BYTES // (1024 * 1024)} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    owner = forms.ModelChoiceField(queryset=Partner.objects.none(), empty_label=None)
+
+    def __init__(self, *args, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partners is None:
+            # The admin: rows name their own owners.
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = Partner.objects.filter(
+                pk__in=[p.pk for p in partners]
+            ).order_by("name")
+            self.fields["owner"].label = "Organisation"
+            self.fields["owner"].help_text = "Every row must belong to this organisation."
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.ASSET_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; the largest file accepted is {limit:,} bytes."
+            )
+        return upload
+
+
+class EnquiryNoteForm(forms.ModelForm):
+    class Meta:
+        model = EnquiryNote
+        fields = ["status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+        labels = {"status": "Change status to"}

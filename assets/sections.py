@@ -1,0 +1,51 @@
+"""The register's sections on the home page, partner pages and the dashboard."""
+
+from django.db.models import Count, Q
+
+from assets.models import Asset, Enquiry, can_see_restricted
+
+PARTNER_LIST_LENGTH = 5
+
+
+def home(request):
+    """Register totals as this visitor may see them (anonymous: public assets only)."""
+    # One aggregate query (plus the membership check for a signed-in user).
+    totals = Asset.objects.visible_to(request.user).aggregate(
+        total=Count("pk"),
+        available=Count("pk", filter=Q(availability=Asset.Availability.AVAILABLE)),
+        owners=Count("owner", distinct=True),
+        restricted=Count("pk", filter=Q(visibility=Asset.Visibility.PARTNERS)),
+    )
+    return {
+        "template": "assets/includes/section_home.html",
+        "totals": totals,
+        "show_restricted": can_see_restricted(request.user),
+    }
+
+
+def partner_detail(request, partner):
+    """That partner's assets this visitor may see: a count, the first few and a link."""
+    assets = Asset.objects.visible_to(request.user).filter(owner=partner)
+    # Two queries: the count and the first few rows.
+    total = assets.count()
+    if not total:
+        return None
+    return {
+        "template": "assets/includes/section_partner.html",
+        "partner": partner,
+        "total": total,
+        "assets": list(assets.select_related("district")[:PARTNER_LIST_LENGTH]),
+    }
+
+
+def dashboard(request, partners):
+    if not partners:
+        return None
+    # Two queries: active assets and open enquiries of the user's organisations.
+    assets = Asset.objects.owned_by(partners).active().count()
+    open_enquiries = Enquiry.objects.for_partners(partners).open().count()
+    return {
+        "template": "assets/includes/section_dashboard.html",
+        "assets": assets,
+        "open_enquiries": open_enquiries,
+    }

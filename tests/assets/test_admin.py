@@ -1,0 +1,106 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertRedirects
+
+from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
+from tests.assets.factories import enable_mfa, make_asset, make_enquiry
+from tests.assets.test_import import make_csv, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, manager):
+    enable_mfa(manager)
+    client.force_login(manager)
+    return client
+
+
+def test_asset_changelist_has_columns_filters_and_import_link(staff_client, partner_a):
+    make_asset(reference="ALP-LC-0001", owner=partner_a)
+    response = staff_client.get(reverse("admin:assets_asset_changelist") + "?q=ALP")
+    assertContains(response, "ALP-LC-0001")
+    assertContains(response, reverse("admin:assets_asset_import"))
+    assertContains(response, "By asset type")
+
+
+def test_asset_change_page_has_history_and_view_on_site(staff_client, partner_a):
+    asset = make_asset(owner=partner_a)
+    response = staff_client.get(reverse("admin:assets_asset_change", args=[asset.pk]))
+    assertContains(response, "History")
+    assertContains(response, "View on site")
+    history = staff_client.get(reverse("admin:assets_asset_history", args=[asset.pk]))
+    assert history.status_code == 200
+
+
+def upload(client, data):
+    file = io.BytesIO(data)
+    file.name = "register.csv"
+    return client.post(reverse("admin:assets_asset_import"), {"file": file})
+
+
+def test_admin_import_preview_and_confirm(staff_client, partner_a, partner_b, manager):
+    assert staff_client.get(reverse("admin:assets_asset_import")).status_code == 200
+    response = upload(staff_client, make_csv(row(), row(reference="BET-LD-0001", owner="beta")))
+    batch = AssetImport.objects.get()
+    preview = reverse("admin:assets_asset_import_preview", args=[batch.pk])
+    assertRedirects(response, preview)
+    assertContains(staff_client.get(preview), "2 would be created")
+    assert not Asset.objects.exists()
+    assertRedirects(staff_client.post(preview), reverse("admin:assets_asset_changelist"))
+    assert set(Asset.objects.values_list("owner__slug", flat=True)) == {"alpha", "beta"}
+    assert Asset.objects.get(reference="BET-LD-0001").history.get().history_user == manager
+
+
+def test_admin_import_reports_row_errors_and_writes_nothing(staff_client, partner_a):
+    upload(staff_client, make_csv(row(), row(reference="ALP-LC-0002", latitude="70")))
+    preview = reverse("admin:assets_asset_import_preview", args=[AssetImport.objects.get().pk])
+    response = staff_client.get(preview)
+    assertContains(response, "nothing has been changed")
+    assertContains(response, "<code>latitude</code>", html=False)
+    staff_client.post(preview)
+    assert not Asset.objects.exists()
+
+
+def test_admin_import_needs_staff(client, member):
+    client.force_login(member)
+    response = client.get(reverse("admin:assets_asset_import"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+def test_enquiry_admin_shows_waiting_time_and_notes(staff_client, partner_a, manager):
+    enquiry = make_enquiry(make_asset(owner=partner_a))
+    Enquiry.objects.filter(pk=enquiry.pk).update(created_at=timezone.now() - timedelta(days=9))
+    response = staff_client.get(reverse("admin:assets_enquiry_changelist"))
+    assertContains(response, "waited")
+    assertContains(response, "1\xa0week, 2\xa0days")
+    change = reverse("admin:assets_enquiry_change", args=[enquiry.pk])
+    page = staff_client.get(change)
+    assertContains(page, "notes-TOTAL_FORMS", html=False)
+    data = {
+        "asset": enquiry.asset.pk,
+        "name": enquiry.name,
+        "organisation": enquiry.organisation,
+        "email": enquiry.email,
+        "message": enquiry.message,
+        "status": "received",
+        "notes-TOTAL_FORMS": "1",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
+        "notes-0-created_at_0": timezone.localdate().isoformat(),
+        "notes-0-created_at_1": "10:00:00",
+        "notes-0-status": "under_review",
+        "notes-0-note": "Passed to the estates team.",
+    }
+    response = staff_client.post(change, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    note = EnquiryNote.objects.get()
+    assert note.author == manager
+    enquiry.refresh_from_db()
+    assert enquiry.status == Enquiry.Status.UNDER_REVIEW

@@ -1,0 +1,158 @@
+import pytest
+from django.urls import reverse
+
+from assets.models import Asset, AssetImport
+from tests.assets.factories import make_asset, make_assets, make_enquiry
+from tests.assets.test_import import make_csv, row
+from tests.browser.conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def register(partner_a):
+    asset = make_asset(
+        reference="ALP-LC-0001",
+        name="Edinburgh Way column",
+        owner=partner_a,
+        height_m=10,
+        material=Asset.Material.ALUMINIUM,
+        known_constraints="Dual carriageway: traffic management needed.",
+    )
+    make_asset(
+        reference="ALP-RF-0002",
+        name="Hospital roof",
+        owner=partner_a,
+        visibility=Asset.Visibility.PARTNERS,
+    )
+    make_assets(60, owner=partner_a)
+    return asset
+
+
+def test_list_table_and_map(page, register):
+    response = page.goto(reverse("assets:list"))
+    assert response.status == 200
+    # The map draws clustered markers from map.geojson over the same filters.
+    page.wait_for_selector(".marker-cluster, .leaflet-marker-icon", timeout=10000)
+    # (Not wait_for_function: evaluating a string needs 'unsafe-eval', which the CSP forbids.)
+    page.wait_for_selector("#map-status:has-text('in this area')", timeout=10000)
+    assert page.locator("#asset-map.leaflet-container").count() == 1
+    assert "Hospital roof" not in page.content()
+    assert_accessible(page)
+
+
+def test_list_filtered_and_invalid_filter(page, register):
+    page.goto(reverse("assets:list") + "?asset_type=lamp_column&power=no")
+    page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=10000)
+    assert_accessible(page)
+    response = page.goto(reverse("assets:list") + "?asset_type=spaceship")
+    assert response.status == 400
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
+
+
+def test_list_works_without_javascript(browser, live_server, register):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(reverse("assets:list"))
+    assert tab.locator("table.asset-table tbody tr").count() == 50
+    assert not tab.locator("[data-map-section]").is_visible()
+    tab.select_option("#id_asset_type", "lamp_column")
+    tab.click("text=Apply filters")
+    assert "asset_type=lamp_column" in tab.url
+    tab.click("text=Next page")
+    assert "page=2" in tab.url
+    context.close()
+
+
+def test_partner_user_sees_restricted_assets_marked(page, login, register, member):
+    login(member)
+    page.goto(reverse("assets:list"))
+    assert page.locator("text=Hospital roof").count() == 1
+    page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=10000)
+    assert_accessible(page)
+
+
+def test_detail_and_enquiry_form(page, register):
+    page.goto(register.get_absolute_url())
+    page.wait_for_selector("#asset-map .leaflet-marker-icon", timeout=10000)
+    assert not page.locator("#id_website").is_visible()  # honeypot hidden by CSS class
+    assert_accessible(page)
+    # Error state.
+    page.fill("#id_name", "Sam Operator")
+    page.fill("#id_email", "not-an-email")
+    page.click("text=Send enquiry")
+    page.wait_for_selector(".error-summary")
+    assert page.locator("#id_email[aria-invalid=true]").count() == 1
+    assert_accessible(page)
+    # Corrected and sent.
+    page.fill("#id_organisation", "Example Networks Ltd")
+    page.fill("#id_email", "sam@operator.example")
+    page.fill("#id_message", "We would like to mount a small cell.")
+    page.click("text=Send enquiry")
+    page.wait_for_selector("h1:has-text('Enquiry sent')")
+    assert_accessible(page)
+
+
+def test_data_dictionary(page):
+    page.goto(reverse("assets:data"))
+    assert page.locator("table.data-dictionary tbody tr").count() > 25
+    assert_accessible(page)
+
+
+def test_dashboard_pages(page, login, register, member, partner_a):
+    enquiry = make_enquiry(register)
+    login(member)
+    for url in [
+        reverse("dashboard:assets-list"),
+        reverse("dashboard:assets-add"),
+        reverse("dashboard:assets-edit", args=[register.reference]),
+        reverse("dashboard:assets-retire", args=[register.reference]),
+        reverse("dashboard:assets-enquiries"),
+        reverse("dashboard:assets-enquiry", args=[enquiry.pk]),
+        reverse("dashboard:index"),
+    ]:
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert_accessible(page)
+    # Form error states.
+    page.goto(reverse("dashboard:assets-add"))
+    page.fill("#id_reference", "ALP-LC-0999")
+    page.fill("#id_latitude", "70")
+    page.click("text=Add asset")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    page.goto(reverse("dashboard:assets-enquiry", args=[enquiry.pk]))
+    page.click("text=Add note")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+
+
+def test_import_pages(page, login, member, partner_a, tmp_path):
+    login(member)
+    page.goto(reverse("dashboard:assets-import"))
+    assert_accessible(page)
+    # No file chosen: the error state.
+    page.click("text=Check the file")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    # A file with a wrong row: the preview lists problems.
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(make_csv(row(owner=""), row(reference="ALP-LC-0101", latitude="70")))
+    page.set_input_files("#id_file", str(bad))
+    page.click("text=Check the file")
+    page.wait_for_selector("text=nothing has been changed")
+    assert_accessible(page)
+    # A good file: preview, then confirm.
+    good = tmp_path / "good.csv"
+    good.write_bytes(make_csv(row(owner="")))
+    page.goto(reverse("dashboard:assets-import"))
+    page.set_input_files("#id_file", str(good))
+    page.click("text=Check the file")
+    page.wait_for_selector("text=Confirm and import")
+    assert_accessible(page)
+    page.click("text=Confirm and import")
+    page.wait_for_selector("text=Import of good.csv complete")
+    assert Asset.objects.filter(owner=partner_a).count() == 1
+    assert AssetImport.objects.filter(applied_at__isnull=False).count() == 1
+    assert_accessible(page)
