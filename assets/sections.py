@@ -3,23 +3,31 @@
 from django.db.models import Count, Q
 
 from assets.models import Asset, Enquiry, can_see_restricted
+from diz_portal.cache import versioned
 
 PARTNER_LIST_LENGTH = 5
 
 
 def home(request):
     """Register totals as this visitor may see them (anonymous: public assets only)."""
-    # One aggregate query (plus the membership check for a signed-in user).
-    totals = Asset.objects.visible_to(request.user).aggregate(
-        total=Count("pk"),
-        available=Count("pk", filter=Q(availability=Asset.Availability.AVAILABLE)),
-        owners=Count("owner", distinct=True),
-        restricted=Count("pk", filter=Q(visibility=Asset.Visibility.PARTNERS)),
+    # One aggregate over the whole register, cached until the next content change: the
+    # content version (one query) plus the aggregate on a miss, and the membership check for
+    # a signed-in user.
+    show_restricted = can_see_restricted(request.user)
+    visible = Asset.objects.visible_to(request.user)
+    totals = versioned(
+        f"asset-totals:{'partners' if show_restricted else 'public'}",
+        lambda: visible.aggregate(
+            total=Count("pk"),
+            available=Count("pk", filter=Q(availability=Asset.Availability.AVAILABLE)),
+            owners=Count("owner", distinct=True),
+            restricted=Count("pk", filter=Q(visibility=Asset.Visibility.PARTNERS)),
+        ),
     )
     return {
         "template": "assets/includes/section_home.html",
         "totals": totals,
-        "show_restricted": can_see_restricted(request.user),
+        "show_restricted": show_restricted,
     }
 
 

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from assets.filters import AssetFilter
 from assets.forms import EnquiryForm
 from assets.models import Asset, can_see_restricted
 from assets.notifications import notify_enquiry
+from diz_portal.cache import CountCachingPaginator, query_key, versioned
 
 PAGE_SIZE = 50
 ENQUIRY_LIMIT = 5  # per IP address per hour
@@ -40,7 +40,7 @@ def asset_list(request):
             {"filter": assets, "page": None, "show_restricted": can_see_restricted(request.user)},
             status=400,
         )
-    page = Paginator(assets.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountCachingPaginator(assets.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assets/asset_list.html",
@@ -105,7 +105,11 @@ def map_data(request):
         )[: limit + 1]
     )
     # One count query only when the cap is reached.
-    total = len(rows) if len(rows) <= limit else queryset.count()
+    total = (
+        len(rows)
+        if len(rows) <= limit
+        else versioned(f"map-count:{query_key(queryset)}", queryset.count)
+    )
     rows = rows[:limit]
     base = reverse("assets:list")
     types = dict(Asset.AssetType.choices)

@@ -6,11 +6,15 @@ request after an edit in the admin or the dashboard renders afresh. Visitors wit
 (signed-in partner users and staff) always get live pages.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import cached_property
 
 from diz_portal.models import ContentVersion
 
@@ -95,3 +99,31 @@ class AnonymousPageCacheMiddleware:
             and "private" not in response.get("Cache-Control", "")
             and response.get("Content-Type", "").startswith(CACHEABLE_TYPES)
         )
+
+
+def versioned(key, compute, timeout=300):
+    """`compute()`'s result, cached until the next content change (one query: the version).
+
+    For aggregates that are costly over 100,000 rows (register totals, result counts) and
+    that only a content change can alter.
+    """
+    full_key = f"v:{current_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+def query_key(queryset):
+    """A stable cache key for a queryset's SQL and parameters."""
+    sql, params = queryset.query.sql_with_params()
+    return hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+
+
+class CountCachingPaginator(Paginator):
+    """A paginator whose total (a full COUNT over the filter) is cached per content version."""
+
+    @cached_property
+    def count(self):
+        return versioned(f"count:{query_key(self.object_list)}", self.object_list.count)

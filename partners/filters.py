@@ -1,31 +1,10 @@
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_slug
 from django.db.models import Q
 
+from diz_portal.filters import SlugChoiceFilter
 from partners.models import District, Partner, Sector
 
 SEARCH_MAX_LENGTH = 100
-
-
-class DistrictSlugField(forms.ModelChoiceField):
-    """A district chosen by slug; anything that is not a slug is a form error, never a query."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            validate_slug(value)
-        except ValidationError as exc:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from exc
-        return super().to_python(value)
-
-
-class DistrictSlugFilter(django_filters.ModelChoiceFilter):
-    field_class = DistrictSlugField
 
 
 class PartnerFilter(django_filters.FilterSet):
@@ -44,7 +23,7 @@ class PartnerFilter(django_filters.FilterSet):
         empty_label="Any sector",
         error_messages={"invalid_choice": "Choose a sector from the list."},
     )
-    district = DistrictSlugFilter(
+    district = SlugChoiceFilter(
         label="District",
         field_name="districts",
         to_field_name="slug",

@@ -4,6 +4,7 @@ import itertools
 from decimal import Decimal
 
 from assets.models import Asset, Enquiry, to_british_national_grid
+from diz_portal.cache import bump
 from tests import factories
 
 _seq = itertools.count(1)
@@ -44,7 +45,9 @@ def make_assets(count, *, owner, district=None, **fields):
         data["latitude"] = Decimal("51.700000") + Decimal(i % 1000) / Decimal(10000)
         data["longitude"] = Decimal("0.050000") + Decimal(i // 1000) / Decimal(1000)
         assets.append(Asset(easting=easting, northing=northing, **data))
-    return Asset.objects.bulk_create(assets, batch_size=500)
+    created = Asset.objects.bulk_create(assets, batch_size=500)
+    bump()  # bulk_create sends no signals; cached counts must still see the new rows
+    return created
 
 
 def make_enquiry(asset, **fields):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from diz_portal import demo
 from diz_portal.models import Page, SiteContent
 from tests.factories import make_member
+from tests.portal.isolated import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -68,37 +69,14 @@ def test_deleting_content_invalidates(client, page_cache):
 
 def test_redis_is_used_as_the_shared_cache_when_configured():
     """Against the Redis on 127.0.0.1:6379 (CI and every developer machine run one)."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
-    script = (
-        "import django, json, uuid; django.setup();"
-        "from django.core.cache import cache;"
-        "key = uuid.uuid4().hex; cache.set(key, 'shared', 30);"
-        "from django.core.cache import caches;"
-        "print(json.dumps({'backend': type(caches['default']).__name__, 'value': cache.get(key)}));"
-        "cache.delete(key)"
+    result = run_django(
+        "import uuid\n"
+        "from django.core.cache import cache, caches\n"
+        "key = uuid.uuid4().hex\n"
+        "cache.set(key, 'shared', 30)\n"
+        "backend = type(caches['default']).__name__\n"
+        "print(json.dumps({'backend': backend, 'value': cache.get(key)}))\n"
+        "cache.delete(key)",
+        REDIS_URL="redis://127.0.0.1:6379/15",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "diz_portal.settings",
-        "REDIS_URL": "redis://127.0.0.1:6379/15",
-        "DJANGO_LOG_LEVEL": "CRITICAL",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
-        "backend": "RedisCache",
-        "value": "shared",
-    }
+    assert result == {"backend": "RedisCache", "value": "shared"}

@@ -1,11 +1,7 @@
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
+
+from tests.portal.isolated import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -20,29 +16,13 @@ def test_health_ok_after_database_round_trip(client, django_assert_num_queries):
 
 def test_health_is_503_when_the_database_is_down():
     """A real unreachable database: a fresh process pointed at a closed port."""
-    script = (
-        "import django, json; django.setup();"
-        "from django.test import Client;"
-        "r = Client(HTTP_HOST='127.0.0.1').get('/health/');"
-        "print(json.dumps({'code': r.status_code, 'body': r.json()}))"
+    result = run_django(
+        "from django.test import Client\n"
+        "r = Client(HTTP_HOST='127.0.0.1').get('/health/')\n"
+        "print(json.dumps({'code': r.status_code, 'body': r.json()}))",
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/diz_down?connect_timeout=2",
+        DJANGO_SECRET_KEY="test-only",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "diz_portal.settings",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/diz_down?connect_timeout=2",
-        "DJANGO_SECRET_KEY": "test-only",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": "CRITICAL",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {"code": 503, "body": {"status": "error"}}

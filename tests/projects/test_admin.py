@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -11,8 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def manager_client(client, manager):
-    # Staff need an authenticator app before the admin lets them in.
-    Authenticator.objects.create(user=manager, type=Authenticator.Type.TOTP, data={"secret": "X"})
+    # Staff test users come with an authenticator app (tests.factories.make_user).
     client.force_login(manager)
     return client
 

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -34,14 +33,6 @@ def outcome(project):
 @pytest.fixture
 def update(project):
     return make_update(project, "Bid succeeds", date=datetime.date(2019, 3, 15), body="Old news.")
-
-
-@pytest.fixture(autouse=True)
-def staff_use_two_factor(manager, superuser):
-    """Staff must set up an authenticator app before the dashboard lets them in at all; give
-    them one, so these tests reach the projects app's own permission checks."""
-    for user in (manager, superuser):
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "X"})
 
 
 def login(client, user):
