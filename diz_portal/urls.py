@@ -37,6 +37,7 @@ urlpatterns = [
         "sitemap.xml",
         sitemap_views.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",

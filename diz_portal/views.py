@@ -36,7 +36,7 @@ def robots_txt(request):
         "Disallow: /accounts/",
         "Disallow: /dashboard/",
         "Disallow: /search/",
-        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
