@@ -14,14 +14,8 @@ from django.test import Client
 from events.models import Event, Registration
 from tests.events.factories import make_event, register
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="SQLite cannot run writers concurrently (it serialises them with one lock); "
-        "this race is tested on PostgreSQL, which CI also runs.",
-    ),
-]
+# Collected on PostgreSQL only (tests/events/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(monkeypatch, event, people):
