@@ -114,8 +114,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Persistent connections buy nothing for a local file and keep it locked between tests.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers take the lock when their transaction starts, and wait up to 20 s for it.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
