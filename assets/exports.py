@@ -4,6 +4,8 @@ memory stays flat whatever the size of the register."""
 import csv
 import io
 import json
+
+import orjson
 from datetime import date
 from decimal import Decimal
 from itertools import islice
@@ -77,6 +79,12 @@ def _json_default(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def _encode(features):
+    """orjson: encoding ~35 properties per feature is most of a GeoJSON export's time, and
+    orjson does it several times faster than the standard library (dates as ISO 8601)."""
+    return orjson.dumps(features, default=_json_default)
+
+
 def geojson_stream(queryset):
     """An RFC 7946 FeatureCollection: [longitude, latitude] positions in WGS84, properties named
     as the CSV columns, and the licence and attribution as foreign members."""
@@ -87,10 +95,9 @@ def geojson_stream(queryset):
         "licence_url": LICENCE_URL,
         "attribution": ATTRIBUTION,
     }
-    yield json.dumps(head)[:-1] + ', "features": ['
+    yield (json.dumps(head)[:-1] + ', "features": [').encode()
     lat, lon = NAMES.index("latitude"), NAMES.index("longitude")
-    pieces, separator = [], ""
-    encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+    pieces, separator = [], b""
     for values in export_values(queryset):
         properties = dict(zip(NAMES, values, strict=True))
         for i in BOOLEAN_INDEXES:
@@ -105,8 +112,8 @@ def geojson_stream(queryset):
         pieces.append(feature)
         if len(pieces) == BATCH:
             # One encoder call per batch: the list's brackets are cut off, its commas kept.
-            yield separator + encode(pieces)[1:-1]
-            pieces, separator = [], ",\n"
+            yield separator + _encode(pieces)[1:-1]
+            pieces, separator = [], b",\n"
     if pieces:
-        yield separator + encode(pieces)[1:-1]
-    yield "]}\n"
+        yield separator + _encode(pieces)[1:-1]
+    yield b"]}\n"
