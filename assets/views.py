@@ -1,6 +1,9 @@
+import orjson
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse, StreamingHttpResponse
+from django.db.models import FloatField
+from django.db.models.functions import Cast
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -95,14 +98,16 @@ def map_data(request):
     # No ORDER BY: sorting every match in the box just to keep the first 2,000 costs more than
     # the rest of the answer; the map draws clusters, and the total says when it is capped.
     rows = list(
-        queryset.order_by().values_list(
+        queryset.order_by()
+        .annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
+        .values_list(
             "reference",
             "name",
             "asset_type",
             "availability",
             "visibility",
-            "latitude",
-            "longitude",
+            "lat",
+            "lon",
             "owner__name",
         )[: limit + 1]
     )
@@ -120,7 +125,7 @@ def map_data(request):
         {
             "type": "Feature",
             "id": reference,
-            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {
                 "reference": reference,
                 "name": name,
@@ -133,18 +138,17 @@ def map_data(request):
         }
         for reference, name, asset_type, avail, visibility, lat, lon, owner in rows
     ]
-    return JsonResponse(
-        {
-            "type": "FeatureCollection",
-            "features": features,
-            "total": total,
-            "returned": len(features),
-            "truncated": total > len(features),
-            "licence": LICENCE_NAME,
-            "attribution": ATTRIBUTION,
-        },
-        content_type="application/geo+json",
-    )
+    collection = {
+        "type": "FeatureCollection",
+        "features": features,
+        "total": total,
+        "returned": len(features),
+        "truncated": total > len(features),
+        "licence": LICENCE_NAME,
+        "attribution": ATTRIBUTION,
+    }
+    # orjson: 2,000 features encode several times faster than with the standard library.
+    return HttpResponse(orjson.dumps(collection), content_type="application/geo+json")
 
 
 def _export(request, stream, content_type, filename):
