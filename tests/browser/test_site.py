@@ -66,3 +66,22 @@ def test_pages_work_without_javascript(browser, live_server, content):
     tab.click("text=About")
     assert tab.locator("h1").inner_text() == "About the DIZ"
     context.close()
+
+
+def test_search_results_and_errors_have_no_axe_violations(page, content):
+    from tests.factories import make_partner
+
+    make_partner("Harlow Fibre Partnership", short_description="Gigabit fibre for Harlow.")
+    page.goto("/")
+    page.fill("#site-search-q", "Harlow fibre")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_load_state()
+    assert page.locator("mark").count() > 0
+    assert page.get_by_role("link", name="Harlow Fibre Partnership").count() == 1
+    assert_accessible(page)
+    response = page.goto("/search/?q=" + "fibre+" * 60)
+    assert response.status == 400
+    assert page.locator("#search-q[aria-invalid=true]").count() == 1
+    assert_accessible(page)
+    page.goto("/search/")
+    assert_accessible(page)
