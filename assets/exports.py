@@ -4,12 +4,11 @@ memory stays flat whatever the size of the register."""
 import csv
 import io
 import json
-
-import orjson
 from datetime import date
 from decimal import Decimal
 from itertools import islice
 
+import orjson
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
