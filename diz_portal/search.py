@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape
@@ -155,8 +155,10 @@ def connect_signals():
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"search-delete-{label}")
 
 
+@transaction.atomic
 def rebuild(stdout=None):
-    """Rebuild every entry; for after bulk loads that bypass signals."""
+    """Rebuild every entry; for after bulk loads that bypass signals. One transaction, so
+    searches never see a half-built index."""
     SearchEntry.objects.all().delete()
     for label, func in DOCUMENTS.items():
         try:
