@@ -121,16 +121,8 @@ class AssetAdmin(SimpleHistoryAdmin):
         self._check_import_permission(request)
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                text = importer.decode(upload.read())
-            except importer.FileProblem as exc:
-                form.add_error("file", str(exc))
-            else:
-                batch = AssetImport.objects.create(
-                    uploaded_by=request.user, filename=upload.name[:255], content=text
-                )
-                return redirect("admin:assets_asset_import_preview", pk=batch.pk)
+            batch = form.save(request.user)
+            return redirect("admin:assets_asset_import_preview", pk=batch.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

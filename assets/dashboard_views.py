@@ -104,19 +104,8 @@ def asset_import(request):
         return render(request, "assets/dashboard/no_partner.html", status=403)
     form = ImportForm(request.POST or None, request.FILES or None, partners=partners)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            text = importer.decode(upload.read())
-        except importer.FileProblem as exc:
-            form.add_error("file", str(exc))
-        else:
-            batch = AssetImport.objects.create(
-                uploaded_by=request.user,
-                owner=form.cleaned_data["owner"],
-                filename=upload.name[:255],
-                content=text,
-            )
-            return redirect("dashboard:assets-import-preview", pk=batch.pk)
+        batch = form.save(request.user)
+        return redirect("dashboard:assets-import-preview", pk=batch.pk)
     return render(
         request,
         "assets/dashboard/import.html",

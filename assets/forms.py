@@ -1,7 +1,8 @@
 from django import forms
 from django.conf import settings
 
-from assets.models import Asset, Enquiry, EnquiryNote
+from assets import importer
+from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
 from partners.models import Partner
 
 
@@ -120,7 +121,20 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 f"The file is {upload.size:,} bytes; the largest file accepted is {limit:,} bytes."
             )
+        try:
+            self.text = importer.decode(upload.read())
+        except importer.FileProblem as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
+
+    def save(self, user):
+        """Keep the decoded file for the preview; nothing is imported until confirmation."""
+        return AssetImport.objects.create(
+            uploaded_by=user,
+            owner=self.cleaned_data.get("owner"),
+            filename=self.cleaned_data["file"].name[:255],
+            content=self.text,
+        )
 
 
 class EnquiryNoteForm(forms.ModelForm):
