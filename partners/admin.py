@@ -35,16 +35,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["name", "slug", "sector", "published", "date_joined"]}),
         (
             "Profile (the partner's members can edit these on their dashboard)",
-            {
-                "fields": [
-                    "short_description",
-                    "description",
-                    "website",
-                    "contact_email",
-                    "logo",
-                    "districts",
-                ]
-            },
+            {"fields": Partner.MEMBER_EDITABLE_FIELDS},
         ),
     ]
 

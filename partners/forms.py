@@ -23,14 +23,7 @@ class PartnerProfileForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = [
-            "short_description",
-            "description",
-            "website",
-            "contact_email",
-            "logo",
-            "districts",
-        ]
+        fields = Partner.MEMBER_EDITABLE_FIELDS
         labels = {"description": "Full description"}
         help_texts = {
             "short_description": "One or two sentences shown in the partner directory.",

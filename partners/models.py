@@ -87,6 +87,17 @@ class PartnerQuerySet(models.QuerySet):
 
 
 class Partner(models.Model):
+    # What a partner's own members may change from the dashboard; name, slug, sector and the
+    # published flag stay with the programme manager.
+    MEMBER_EDITABLE_FIELDS = [
+        "short_description",
+        "description",
+        "website",
+        "contact_email",
+        "logo",
+        "districts",
+    ]
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     sector = models.CharField(max_length=30, choices=Sector, db_index=True)
