@@ -24,6 +24,13 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; it is {value!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -66,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     *PORTAL_APPS,
 ]
 
@@ -125,6 +134,22 @@ BENCH_TRIVIAL_VIEW = env_bool("DIZ_BENCH_TRIVIAL_VIEW", default=False)
 
 # Whole pages for anonymous visitors, invalidated on any content change (diz_portal/cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+
+# Background work (django.tasks API, backported): the queue lives in the database, so no new
+# server is needed. `manage.py db_worker --queue-name '*'` runs the jobs; the test suite runs
+# them at once, in-process ("immediate"), except where a test starts a real worker.
+TASKS_BACKEND = env_choice("DIZ_TASKS_BACKEND", ("database", "immediate"), "database")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        # "email" is kept apart so a long import never holds up a registration confirmation.
+        "QUEUES": ["default", "email", "imports"],
+    }
+}
 
 # Cache: per-process memory by default, a shared Redis when several app servers run.
 REDIS_URL = os.environ.get("REDIS_URL", "")
