@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from diz_portal.validators import one_line
+
 # Escaped like Django's json_script, so text can never close the <script> element.
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -21,8 +23,19 @@ _ATTENDANCE = {
 }
 
 
+def _one_line(value):
+    """Every string on one line, however old the row: search engines show these as snippets."""
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, dict):
+        return {key: _one_line(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_one_line(item) for item in value]
+    return value
+
+
 def script(data: dict) -> SafeString:
-    payload = json.dumps(data, ensure_ascii=False).translate(_ESCAPES)
+    payload = json.dumps(_one_line(data), ensure_ascii=False).translate(_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', SafeString(payload))
 
 

@@ -2,6 +2,10 @@
 
 Public feeds never contain the joining link; only the registrant's own copy (attached to the
 confirmation email) carries it, in DESCRIPTION.
+
+Every text value goes through one_line or plain_text: rows stored before names were validated
+may hold line breaks or NULs, which would end a content line early (icalendar refuses an
+unescaped newline in X-WR-CALNAME outright) or put control characters calendars reject.
 """
 
 from datetime import timedelta
@@ -11,6 +15,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+
+from diz_portal.validators import one_line, plain_text
 
 LONDON = ZoneInfo("Europe/London")
 PRODID = "-//Essex + Herts Digital Innovation Zone//DIZ Portal events//EN"
@@ -33,22 +39,22 @@ def event_component(event, *, joining_link=False, now=None):
     vevent.add("sequence", event.sequence)
     vevent.add("dtstart", event.start.astimezone(LONDON))
     vevent.add("dtend", event.end.astimezone(LONDON))
-    title = event.title
+    title = one_line(event.title)
     if event.status == event.Status.CANCELLED:
         title = f"Cancelled: {title}"
     elif event.status == event.Status.POSTPONED:
         title = f"Postponed: {title}"
     vevent.add("summary", title)
-    description = [event.summary, "", f"Details: {event.absolute_url()}"]
+    description = [plain_text(event.summary), "", f"Details: {event.absolute_url()}"]
     if joining_link and event.joining_link and not event.is_cancelled:
         description += ["", f"Join online: {event.joining_link}"]
     vevent.add("description", "\n".join(description))
-    vevent.add("location", event.location)
+    vevent.add("location", one_line(event.location))
     vevent.add("url", event.absolute_url())
     vevent.add("status", STATUS[event.status])
     vevent.add("transp", "OPAQUE")
     if event.series_id:
-        vevent.add("categories", [event.series.name])
+        vevent.add("categories", [one_line(event.series.name)])
     return vevent
 
 
@@ -59,7 +65,8 @@ def build_calendar(events, name, *, joining_link=False):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # icalendar writes an X- property as it is, unescaped, so the name must be one clean line.
+    cal.add("x-wr-calname", one_line(name))
     cal.add("x-wr-timezone", "Europe/London")
     now = timezone.now()
     events = list(events)

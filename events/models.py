@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from diz_portal.markdown import render_markdown
+from diz_portal.validators import validate_single_line
 
 # Paths under /events/ that an event slug must not take.
 RESERVED_SLUGS = {"past", "calendar.ics", "series", "registrations", "manage"}
@@ -25,7 +26,7 @@ def new_manage_key():
 
 
 class EventSeries(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
 
@@ -102,19 +103,23 @@ class Event(models.Model):
         "postcode", "joining_link", "status", "series_id", "published", "slug",
     )  # fmt: skip
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
     series = models.ForeignKey(
         EventSeries, models.SET_NULL, null=True, blank=True, related_name="events"
     )
-    summary = models.CharField(max_length=300, help_text="One or two sentences for listings.")
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two sentences for listings.",
+        validators=[validate_single_line],
+    )
     description = models.TextField(blank=True, help_text="Markdown.")
     start = models.DateTimeField(db_index=True, help_text="UK time.")
     end = models.DateTimeField(help_text="UK time.")
     format = models.CharField(max_length=10, choices=Format, default=Format.IN_PERSON)
-    venue_name = models.CharField(max_length=200, blank=True)
+    venue_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     address = models.TextField(blank=True)
-    postcode = models.CharField(max_length=20, blank=True)
+    postcode = models.CharField(max_length=20, blank=True, validators=[validate_single_line])
     joining_link = models.URLField(
         "online joining link",
         max_length=500,
@@ -349,9 +354,9 @@ class Event(models.Model):
 
 class Speaker(models.Model):
     event = models.ForeignKey(Event, models.CASCADE, related_name="speakers")
-    name = models.CharField(max_length=200)
-    role = models.CharField(max_length=200, blank=True)
-    organisation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
+    role = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    organisation = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -381,9 +386,9 @@ class Registration(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     event = models.ForeignKey(Event, models.CASCADE, related_name="registrations")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     email = models.EmailField(max_length=254)
-    organisation = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     needs = models.TextField(
         "accessibility or dietary needs",
         blank=True,

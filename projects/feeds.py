@@ -12,9 +12,43 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from diz_portal.validators import one_line, plain_text
 from projects.models import Project, ProjectUpdate
 
 FEED_SIZE = 30
+_MULTILINE = {"description", "content"}
+
+
+def _clean(name, value):
+    if isinstance(value, str):
+        return plain_text(value) if name in _MULTILINE else one_line(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return [one_line(v) for v in value]
+    return value
+
+
+class CleanAtom1Feed(Atom1Feed):
+    """Atom that survives rows stored before titles were validated.
+
+    Django's XML writer raises on control characters (a 500 for the whole feed), and a line
+    break in a title is never meant; so every text value is cleaned as the feed is built.
+    """
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(
+            one_line(title),
+            link,
+            plain_text(description),
+            **{name: _clean(name, value) for name, value in kwargs.items()},
+        )
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(
+            one_line(title),
+            link,
+            plain_text(description),
+            **{name: _clean(name, value) for name, value in kwargs.items()},
+        )
 
 
 def _midnight(date):
@@ -23,7 +57,7 @@ def _midnight(date):
 
 
 class LatestUpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
     title = "Essex + Herts DIZ: project updates"
     subtitle = "The latest news from the Digital Innovation Zone's programme projects."
 

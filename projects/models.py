@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from diz_portal.images import RandomImageName, validate_image
 from diz_portal.markdown import render_markdown
+from diz_portal.validators import validate_single_line
 
 # The programme's themes, in display order. A data migration creates these rows; the admin can
 # rename them, and `Theme.objects.ensure_defaults()` restores any that are missing.
@@ -50,7 +51,7 @@ class ThemeQuerySet(models.QuerySet):
 class Theme(models.Model):
     """A programme theme such as "Health and care"; projects carry several."""
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(max_length=80, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -124,7 +125,7 @@ class Project(models.Model):
         COMPLETED = "completed", "Completed"
         ON_HOLD = "on-hold", "On hold"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=100, unique=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.PROPOSED, db_index=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="projects")
@@ -156,6 +157,7 @@ class Project(models.Model):
         max_length=200,
         blank=True,
         help_text="What the image shows, for people who cannot see it.",
+        validators=[validate_single_line],
     )
     featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     published = models.BooleanField(default=True, db_index=True)
@@ -210,9 +212,12 @@ class FundingLine(models.Model):
     SECURED = [Status.AWARDED, Status.RECEIVED]
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_lines")
-    funder = models.CharField(max_length=200)
+    funder = models.CharField(max_length=200, validators=[validate_single_line])
     programme = models.CharField(
-        max_length=200, blank=True, help_text="e.g. DCMS Local Full Fibre Networks"
+        max_length=200,
+        blank=True,
+        help_text="e.g. DCMS Local Full Fibre Networks",
+        validators=[validate_single_line],
     )
     amount = models.DecimalField(
         "amount (£)",
@@ -246,8 +251,8 @@ class Outcome(models.Model):
     """A short labelled figure, e.g. "GP sites connected: 74"."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcomes")
-    label = models.CharField(max_length=120)
-    value = models.CharField(max_length=60)
+    label = models.CharField(max_length=120, validators=[validate_single_line])
+    value = models.CharField(max_length=60, validators=[validate_single_line])
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -270,7 +275,7 @@ class ProjectUpdateQuerySet(models.QuerySet):
 
 class ProjectUpdate(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     date = models.DateField(default=timezone.localdate)
     body = models.TextField(help_text="Markdown.")
     author = models.ForeignKey(

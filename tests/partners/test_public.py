@@ -81,9 +81,7 @@ def test_pagination_keeps_the_filter(client):
         ({"sector": "pirates"}, "Choose a sector from the list."),
         ({"district": "atlantis"}, "Choose a district from the list."),
         ({"district": "not a slug; DROP TABLE"}, "Choose a district from the list."),
-        ({"district": "nul\x00byte"}, "Choose a district from the list."),
         ({"q": "x" * 101}, "Search for at most 100 characters (you typed 101)."),
-        ({"q": "nul\x00byte"}, "Null characters are not allowed."),
     ],
 )
 def test_bad_filter_values_give_a_clear_400(client, params, message):
@@ -93,6 +91,16 @@ def test_bad_filter_values_give_a_clear_400(client, params, message):
     assertContains(response, "There is a problem", status_code=400)
     assertContains(response, message, status_code=400)
     assertContains(response, "Correct the filter above", status_code=400)
+    assertNotContains(response, "Harlow Council</a></h3>", status_code=400)
+
+
+@pytest.mark.parametrize("params", [{"district": "nul\x00byte"}, {"q": "nul\x00byte"}])
+def test_nul_in_a_filter_is_refused_before_the_filter_runs(client, params):
+    # diz_portal.middleware answers every NUL with the site's 400 page (PostgreSQL cannot
+    # even compare such a string), so the filter form never sees it.
+    factories.make_partner("Harlow Council")
+    response = client.get(reverse("partners:list"), params)
+    assertContains(response, "Sorry, we could not understand that request", status_code=400)
     assertNotContains(response, "Harlow Council</a></h3>", status_code=400)
 
 

@@ -133,12 +133,10 @@ def test_unpublished_partner_is_not_offered_as_a_filter(client, portfolio, partn
         ({"theme": "<script>"}, "theme"),
         ({"partner": "nobody"}, "partner"),
         ({"partner": "../../etc"}, "partner"),
-        ({"partner": "a\x00b"}, "partner"),
         ({"district": "london"}, "district"),
         ({"district": "1 OR 1=1"}, "district"),
         ({"sort": "price"}, "sort"),
         ({"q": "x" * 201}, "q"),
-        ({"q": "nul\x00byte"}, "q"),
     ],
 )
 def test_invalid_filter_values_are_explained_with_a_400(client, portfolio, params, field):
@@ -147,6 +145,15 @@ def test_invalid_filter_values_are_explained_with_a_400(client, portfolio, param
     assert field in response.context["filter"].form.errors
     assertContains(response, "There is a problem", status_code=400)
     assertContains(response, "We could not apply those filters", status_code=400)
+    assertNotContains(response, "Ultrafast GPs", status_code=400)
+
+
+@pytest.mark.parametrize("params", [{"partner": "a\x00b"}, {"q": "nul\x00byte"}])
+def test_nul_in_a_filter_is_refused_before_the_filter_runs(client, portfolio, params):
+    # diz_portal.middleware answers every NUL with the site's 400 page (PostgreSQL cannot
+    # even compare such a string), so the filter form never sees it.
+    response = client.get(LIST, params)
+    assertContains(response, "Sorry, we could not understand that request", status_code=400)
     assertNotContains(response, "Ultrafast GPs", status_code=400)
 
 
@@ -254,7 +261,8 @@ def test_unpublished_or_missing_projects_are_404(client, portfolio, slug):
 
 def test_malformed_slug_is_404(client):
     assert client.get("/projects/not a slug!/").status_code == 404
-    assert client.get("/projects/%00/").status_code == 404
+    # A NUL anywhere in a request is refused as malformed (diz_portal.middleware).
+    assert client.get("/projects/%00/").status_code == 400
 
 
 def test_list_and_detail_refuse_writes(client, portfolio):
