@@ -1,17 +1,22 @@
-"""Whole-page cache for anonymous visitors, invalidated by any content change.
+"""Whole-page cache for anonymous visitors, invalidated by any change to what they can see.
 
-A page is cached under a key that includes the content version (diz_portal.ContentVersion);
-every save, delete or many-to-many change of a portal model bumps the version, so the next
-request after an edit in the admin or the dashboard renders afresh. Visitors with a session
-(signed-in partner users and staff) always get live pages.
+A page is cached under a key that includes the content version (diz_portal.ContentVersion).
+A transaction that saves, deletes or relinks (many-to-many) rows that public pages show bumps
+the version once, when it commits; so the next request after an edit in the admin or the
+dashboard renders afresh, and concurrent writers do not queue on the version row. Visitors with
+a session (signed-in partner users and staff) always get live pages.
+
+Pages and `versioned` aggregates live in the "pages" cache (per-process memory without Redis:
+the version in every key keeps the processes consistent). The "default" cache is left to what
+must be shared between processes, such as rate limits.
 """
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import cached_property
@@ -22,29 +27,66 @@ from diz_portal.models import ContentVersion
 SKIP_PREFIXES = ("/health/", "/admin/", "/accounts/", "/dashboard/", "/bench/")
 CACHEABLE_TYPES = ("text/html", "application/json", "application/geo+json", "application/xml")
 
+# Models that no anonymous page shows say so with the class attribute
+# `changes_public_pages = False`, so writing them leaves cached pages valid (the outbox,
+# memberships, enquiries, import batches…). Registrations do not: event lists show places left.
+
+
+def page_cache():
+    return caches["pages"]
+
 
 def current_version() -> int:
     """One query."""
     return ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
-def bump(**kwargs):
-    """Mark all cached pages stale. Call after bulk writes that bypass model signals."""
+def _increment():
+    # In autocommit (after the commit, or outside any transaction): the row is locked only
+    # for this one statement.
     if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
-def _on_change(sender, **kwargs):
-    meta = getattr(sender, "_meta", None)
+def bump():
+    """Mark all cached pages stale once the current transaction commits (at once outside one).
+
+    However many times a transaction calls it, the version row is updated once, after the
+    commit; a rollback bumps nothing. Call it after bulk writes that bypass model signals.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _increment()
+        return
+    # Looked up in the connection's own list rather than kept in a flag, so a savepoint
+    # rollback that drops the callback also lets the next change register it again.
+    if any(func is _increment for _, func, _ in connection.run_on_commit):
+        return
+    # robust: the data is committed whatever happens here; a failed bump leaves pages stale
+    # for PAGE_CACHE_SECONDS at most, which is better than a 500 after a successful save.
+    transaction.on_commit(_increment, robust=True)
+
+
+def changes_public_pages(model) -> bool:
+    """Whether writing rows of `model` can change a page an anonymous visitor sees."""
+    meta = getattr(model, "_meta", None)
     if meta is None or meta.app_label not in settings.PORTAL_APPS:
-        return
-    if sender.__module__ == "__fake__":  # historical models inside migrations
-        return
-    if sender is ContentVersion or meta.model_name.startswith("historical"):
-        return
+        return False  # Django's, allauth's and the task queue's own tables
+    if model.__module__ == "__fake__":  # historical models inside migrations
+        return False
+    if model is ContentVersion or meta.model_name.startswith("historical"):
+        return False
+    return getattr(model, "changes_public_pages", True)
+
+
+def _on_change(sender, **kwargs):
     if kwargs.get("raw"):
         return
-    bump()
+    action = kwargs.get("action")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: bump once the relation has changed, not before
+    if changes_public_pages(sender):
+        bump()
 
 
 def connect_signals():
@@ -67,6 +109,7 @@ class AnonymousPageCacheMiddleware:
             # The view will report the outage (or /health/ its 503); the cache cannot help.
             return self.get_response(request)
         key = f"page:{version}:{request.get_host()}:{request.get_full_path()}"
+        cache = page_cache()
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
@@ -108,6 +151,7 @@ def versioned(key, compute, timeout=300):
     that only a content change can alter.
     """
     full_key = f"v:{current_version()}:{key}"
+    cache = page_cache()
     value = cache.get(full_key)
     if value is None:
         value = compute()

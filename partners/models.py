@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from diz_portal.images import RandomImageName, validate_image
+from diz_portal.images import RandomImageName, remove_replaced_file, validate_image
 from diz_portal.markdown import render_markdown
+from diz_portal.validators import validate_single_line
 
 
 class District(models.Model):
@@ -20,7 +21,7 @@ class District(models.Model):
         ESSEX = "essex", "Essex"
         HERTFORDSHIRE = "hertfordshire", "Hertfordshire"
 
-    name = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=60, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True)
     county = models.CharField(max_length=15, choices=County)
 
@@ -98,7 +99,7 @@ class Partner(models.Model):
         "districts",
     ]
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
     sector = models.CharField(max_length=30, choices=Sector, db_index=True)
     districts = models.ManyToManyField(District, blank=True, related_name="partners")
@@ -134,8 +135,27 @@ class Partner(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if "logo" in self.__dict__:
+            remove_replaced_file(self, "logo", getattr(self, "_stored_logo", None))
+            self._stored_logo = self.logo.name
+
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The logo file as stored, so that save() can remove it once replaced (absent when
+        # the column was deferred: then the logo cannot have changed).
+        instance._stored_logo = instance.__dict__.get("logo")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        if "logo" in self.__dict__:
+            self._stored_logo = self.logo.name
 
     def get_edit_url(self):
         return reverse("dashboard:partners-edit", kwargs={"slug": self.slug})
@@ -157,6 +177,9 @@ class PartnerChange(Partner.history.model):
 class Membership(models.Model):
     """A person who maintains a partner's records on the portal."""
 
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -174,6 +197,18 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.partner_id}"
+
+
+def can_see_restricted(user):
+    """The one rule for partners-only content (the asset register and the site search alike):
+    partner members and staff see it. Runs one query, once per request."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_can_see_restricted", None)
+    if cached is None:
+        cached = bool(user.is_staff or user.memberships.exists())
+        user._can_see_restricted = cached
+    return cached
 
 
 class InvitationUnusable(Exception):
@@ -203,6 +238,9 @@ class Invitation(models.Model):
 
     Only a hash of the token is stored, so a database leak cannot be turned into accounts.
     """
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
 
     email = models.EmailField()
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
@@ -259,9 +297,12 @@ class Invitation(models.Model):
         return token
 
     def send(self, token: str):
-        """Email the link; `token` is the one new_token() returned (only its hash is stored)."""
-        from django.core.mail import send_mail
+        """Queue the email with the link; `token` is the one new_token() returned (only its
+        hash is stored). Sent by the worker once the invitation is saved."""
+        from django.core.mail import EmailMessage
         from django.template.loader import render_to_string
+
+        from diz_portal import outbox
 
         context = {
             "invitation": self,
@@ -271,7 +312,7 @@ class Invitation(models.Model):
         }
         subject = render_to_string("partners/email/invitation_subject.txt", context)
         body = render_to_string("partners/email/invitation_message.txt", context)
-        send_mail(" ".join(subject.split()), body, None, [self.email])
+        outbox.queue(EmailMessage(subject, body, to=[self.email]), kind="invitation")
 
     def accept(self, password: str):
         """Create the invited person's account, verified and a member of the partner.

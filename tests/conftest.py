@@ -16,13 +16,31 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate limits and page caches must not leak from one test into the next."""
-    from django.core.cache import cache
+def _fresh_cache(request):
+    """Rate limits and page caches must not leak from one test into the next.
 
-    cache.clear()
+    Every cache alias is cleared. The database cache (rate limits without REDIS_URL) lives in
+    the test database, so it is cleared only for tests that use it; a test wrapped in a
+    transaction would roll its rows back anyway, but a transactional test's flush skips it.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    uses_db = request.node.get_closest_marker("django_db") or "_django_db_helper" in (
+        request.fixturenames
+    )
+    if uses_db:
+        request.getfixturevalue("db")  # set the database up before clearing its cache table
+
+    def clear():
+        for alias in settings.CACHES:
+            backend = caches[alias]
+            if uses_db or not isinstance(backend, DatabaseCache):
+                backend.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture

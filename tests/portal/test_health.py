@@ -26,3 +26,26 @@ def test_health_is_503_when_the_database_is_down():
         DJANGO_SECURE_SSL_REDIRECT="0",
     )
     assert result == {"code": 503, "body": {"status": "error"}}
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [None, b"this is not a database, just bytes " * 200],
+    ids=["missing file", "corrupt file"],
+)
+def test_health_is_503_when_the_sqlite_file_is_missing_or_corrupt(tmp_path, contents):
+    """SQLite answers `SELECT 1` from any file, even one it has just created empty; the check
+    must read a real table."""
+    path = tmp_path / "db.sqlite3"
+    if contents is not None:
+        path.write_bytes(contents)
+    result = run_django(
+        "from django.test import Client\n"
+        "r = Client(HTTP_HOST='127.0.0.1').get('/health/')\n"
+        "print(json.dumps({'code': r.status_code, 'body': r.json()}))",
+        DATABASE_URL=f"sqlite:///{path}",
+        DJANGO_SECRET_KEY="test-only",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+    )
+    assert result == {"code": 503, "body": {"status": "error"}}

@@ -2,9 +2,11 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from assets.models import Asset
 from diz_portal import demo, search
 from diz_portal.models import Page, SearchEntry
-from tests.factories import make_member, make_partner
+from tests.assets.factories import make_asset
+from tests.factories import make_member, make_partner, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +90,43 @@ def test_rebuild_restores_the_index(content):
     SearchEntry.objects.all().delete()
     search.rebuild()
     assert SearchEntry.objects.count() == before > 0
+
+
+@pytest.fixture
+def kestrel_assets(partner_a):
+    make_asset(reference="ALP-LC-0001", name="Kestrel column", owner=partner_a)
+    make_asset(
+        reference="ALP-LC-0002",
+        name="Kestrel vault",
+        owner=partner_a,
+        visibility=Asset.Visibility.PARTNERS,
+    )
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "no_membership", "member", "outsider", "staff"])
+def test_search_shows_each_visitor_exactly_the_assets_the_register_shows_them(
+    client, kestrel_assets, member, outsider, manager, persona
+):
+    """Search visibility comes from the register's own rule (Asset.objects.visible_to), so
+    the two cannot drift apart: same assets for every kind of visitor."""
+    user = {
+        "anonymous": None,
+        "no_membership": make_user("someone@example.org"),
+        "member": member,
+        "outsider": outsider,  # a member of partner B; the assets are partner A's
+        "staff": manager,
+    }[persona]
+    if user is not None:
+        client.force_login(user)
+    register = client.get(reverse("assets:list"), {"q": "Kestrel"})
+    found = client.get(reverse("search"), {"q": "Kestrel"})
+    registered = Asset.objects.visible_to(register.wsgi_request.user).filter(
+        name__contains="Kestrel"
+    )
+    assert registered.exists()
+    for asset in Asset.objects.filter(name__contains="Kestrel"):
+        shown = asset in registered
+        assert (asset.name in register.content.decode()) == shown, (persona, asset.name)
+        assert (asset.get_absolute_url() in found.content.decode()) == shown, (persona, asset.name)
+    if persona in ("anonymous", "no_membership"):
+        assertNotContains(found, "Kestrel vault")
