@@ -20,7 +20,11 @@ run: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# A worker beside the server sends email and runs imports; it stops when the server does.
+	$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM; \
+	  $(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint
 	$(VENV)/bin/pytest

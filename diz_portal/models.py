@@ -2,9 +2,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from diz_portal.markdown import render_markdown
+from diz_portal.validators import validate_single_line
 
 # Slugs that would shadow the portal's own top-level URLs.
 RESERVED_SLUGS = {
@@ -40,7 +42,10 @@ class SiteContent(models.Model):
     population = models.PositiveIntegerField(default=550_000)
     businesses = models.PositiveIntegerField(default=32_500)
     figures_note = models.CharField(
-        max_length=200, blank=True, help_text="Where the key figures come from."
+        max_length=200,
+        blank=True,
+        help_text="Where the key figures come from.",
+        validators=[validate_single_line],
     )
     contact_email = models.EmailField(default="programme@diz.org.uk")
 
@@ -78,9 +83,14 @@ class Page(models.Model):
         ABOUT = "about", "About the DIZ"
         FOOTER = "footer", "Footer (legal and contact)"
 
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
-    summary = models.CharField(max_length=300, blank=True, help_text="Shown in page lists.")
+    summary = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown in page lists.",
+        validators=[validate_single_line],
+    )
     body = models.TextField(help_text="Markdown. HTML is removed except safe formatting.")
     section = models.CharField(max_length=10, choices=Section, default=Section.ABOUT)
     nav_order = models.PositiveSmallIntegerField(default=100, db_index=True)
@@ -130,8 +140,11 @@ class ContentVersion(models.Model):
 
 class SearchEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Partners-only entries (restricted assets) reach partner users and staff only."""
-        if user.is_authenticated and (user.is_staff or user.memberships.exists()):
+        """Partners-only entries (restricted assets) reach whoever the register shows them to:
+        the same rule as Asset.objects.visible_to, not a copy of it."""
+        from partners.models import can_see_restricted  # the app imports this module
+
+        if can_see_restricted(user):
             return self
         return self.filter(restricted=False)
 
@@ -154,8 +167,90 @@ class SearchEntry(models.Model):
 
     objects = SearchEntryQuerySet.as_manager()
 
+    # Derived from the models it indexes, whose own changes refresh cached pages.
+    changes_public_pages = False
+
     class Meta:
         verbose_name_plural = "search entries"
 
     def __str__(self):
         return self.key
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Queued emails whose next attempt may start now."""
+        now = now or timezone.now()
+        return self.filter(status=OutboundEmail.Status.QUEUED).filter(
+            models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+        )
+
+    def abandoned(self, now=None):
+        """Emails a worker claimed but never finished (it died mid-send): the claim expired."""
+        now = now or timezone.now()
+        return self.filter(status=OutboundEmail.Status.SENDING, next_attempt_at__lte=now)
+
+
+class OutboundEmail(models.Model):
+    """One email the portal sends, kept until it is delivered: the outbox.
+
+    Requests only store the message (diz_portal/outbox.py); the worker sends it, retrying with
+    a growing delay while the mail server is unreachable. Fields hold plain data, so the row
+    alone rebuilds the message; headers are cleaned again when it is rebuilt. Once sent, the
+    body, HTML and attachments are emptied: some carry one-time links (invitations).
+    """
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    kind = models.CharField(
+        max_length=20, help_text="What the email is: registration, enquiry, invitation, import…"
+    )
+    from_email = models.CharField("from", max_length=400)
+    to = models.JSONField(default=list, help_text="Recipient addresses.")
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=998)  # the longest line RFC 5322 allows
+    body = models.TextField()
+    html = models.TextField("HTML body", blank=True)
+    # [{"filename", "content", "mimetype", "base64"}]: text (an .ics) as is, bytes in base64.
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Queued: the earliest time of the next try. Sending: when the claim runs out.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbound_email_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sending", "sent", "failed"]),
+                name="outbound_email_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False)
+                | (~models.Q(status="sent") & models.Q(sent_at__isnull=True)),
+                name="outbound_email_sent_has_date",
+            ),
+            models.CheckConstraint(condition=~models.Q(kind=""), name="outbound_email_has_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} email {self.pk}: {self.subject}"
+
+    def is_due(self, now):
+        """Queued, and its next attempt may start at `now` (the same rule as `due()`)."""
+        return self.status == self.Status.QUEUED and (
+            self.next_attempt_at is None or self.next_attempt_at <= now
+        )

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from diz_portal.csvsafe import neutralise
 from events.emails import send_followup, send_registration_email
 from events.models import Event, EventSeries, Registration, Speaker
 
@@ -24,9 +25,9 @@ class EventSeriesAdmin(SimpleHistoryAdmin):
 
 
 def _csv_cell(value):
-    """Spreadsheets run cells starting with these as formulas; neutralise them."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Spreadsheets run cells starting with =, +, -, @, tab or CR as formulas: the site-wide
+    rule in diz_portal.csvsafe quotes them (and is undone exactly by csvsafe.restore)."""
+    return neutralise(str(value))
 
 
 @admin.register(Event)
@@ -68,10 +69,11 @@ class EventAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
             # More places (or no limit now): give them to the waiting list, in order.
+            # Their emails go out only if the whole save commits (the outbox waits for it).
             with transaction.atomic():
                 promoted = Event.objects.select_for_update().get(pk=obj.pk).promote_waiting()
-            for registration in promoted:
-                send_registration_email(registration, promoted=True)
+                for registration in promoted:
+                    send_registration_email(registration, promoted=True)
             if promoted:
                 self.message_user(
                     request,
@@ -145,8 +147,8 @@ class EventAdmin(SimpleHistoryAdmin):
                 )
                 continue
             with transaction.atomic():
-                # Lock the rows and mark them first: each person is emailed at most once,
-                # even if two people run the action at the same moment.
+                # Lock the rows, mark them and queue their emails in one transaction: each
+                # person is emailed at most once, even if two people run the action at once.
                 due = list(
                     event.registrations.select_for_update()
                     .filter(
@@ -157,7 +159,7 @@ class EventAdmin(SimpleHistoryAdmin):
                     .order_by("pk")
                 )
                 Registration.objects.filter(pk__in=[r.pk for r in due]).update(followup_sent_at=now)
-            sent = send_followup(event, due) if due else 0
+                sent = send_followup(event, due)
             self.message_user(
                 request, f"“{event}”: follow-up sent to {sent} attendee(s).", messages.SUCCESS
             )

@@ -1,18 +1,23 @@
-"""Emails to registrants and the programme team. Each has a plain text and an HTML part."""
+"""Emails to registrants and the programme team. Each has a plain text and an HTML part.
+
+All go through the outbox: queued with the change that causes them, sent by the worker once it
+commits, so a rollback sends nothing and a mail server outage fails no request.
+"""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from diz_portal import outbox
 from events.calendar import build_calendar
 
 
-def _message(subject, template, context, to, *, connection=None):
+def _message(subject, template, context, to):
     context = {**context, "site_url": settings.SITE_URL}
     text = render_to_string(f"events/emails/{template}.txt", context)
     html = render_to_string(f"events/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=to, connection=connection)
+    message = EmailMultiAlternatives(subject, text, to=to)
     message.attach_alternative(html, "text/html")
     return message
 
@@ -46,23 +51,22 @@ def send_registration_email(registration, *, promoted=False, reminder=False):
     message = _message(subject, "registration", context, [registration.email])
     if confirmed:
         _attach_calendar(message, event)
-    message.send()
+    outbox.queue(message, kind="registration")
 
 
 def send_followup(event, registrations):
-    """The after-event links to each registrant, over one connection."""
-    connection = get_connection()
-    messages = [
-        _message(
+    """Queue the after-event links to each registrant; returns how many were queued.
+
+    Call it in the transaction that marks them as sent, so that each person gets it once."""
+    for registration in registrations:
+        message = _message(
             f"Slides and recording: {event.title}",
             "followup",
             {"event": event, "registration": registration},
             [registration.email],
-            connection=connection,
         )
-        for registration in registrations
-    ]
-    return connection.send_messages(messages) or 0
+        outbox.queue(message, kind="follow-up")
+    return len(registrations)
 
 
 def notify_proposal(event, partner, user):
@@ -73,9 +77,10 @@ def notify_proposal(event, partner, user):
         "user": user,
         "admin_url": settings.SITE_URL + admin_path,
     }
-    _message(
+    message = _message(
         f"Event proposed by {partner.name}: {event.title}",
         "proposal",
         context,
         [settings.PROGRAMME_MANAGER_EMAIL],
-    ).send()
+    )
+    outbox.queue(message, kind="proposal")

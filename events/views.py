@@ -1,4 +1,3 @@
-import logging
 from datetime import timedelta
 
 from django.contrib import messages
@@ -18,19 +17,8 @@ from events.forms import ProposalForm, RegistrationForm
 from events.models import Event, EventSeries, Registration, RegistrationRefused
 from partners.models import Partner
 
-logger = logging.getLogger(__name__)
-
 # Feeds keep recently finished events so subscribed calendars do not lose them at once.
 FEED_KEEPS_PAST_DAYS = 90
-
-
-def _send(func, *args, **kwargs):
-    """Email after the change is saved: a mail server outage must not turn a registration
-    that succeeded into an error page (the page itself shows the manage link)."""
-    try:
-        func(*args, **kwargs)
-    except Exception:
-        logger.exception("Could not send %s", func.__name__)
 
 
 def _listing(request, *, past):
@@ -97,9 +85,9 @@ def event_detail(request, slug):
                 problem, status = str(exc), 409
             else:
                 if created:
-                    _send(send_registration_email, registration)
+                    send_registration_email(registration)
                     return redirect("events:confirmation", token=registration.token)
-                _send(send_registration_email, registration, reminder=True)
+                send_registration_email(registration, reminder=True)
                 messages.info(
                     request,
                     "This email address is already registered for this event, so we have not "
@@ -166,7 +154,7 @@ def registration_cancel(request, token):
         )
     else:
         for promoted in registration.cancel():
-            _send(send_registration_email, promoted, promoted=True)
+            send_registration_email(promoted, promoted=True)
         messages.success(request, "Your registration is cancelled. Thank you for letting us know.")
     return redirect("events:manage", token=token)
 
@@ -227,7 +215,7 @@ def dashboard_propose(request):
     form = ProposalForm(request.POST or None, partners=partners)
     if request.method == "POST" and form.is_valid():
         event = form.save(user=request.user)
-        _send(notify_proposal, event, form.cleaned_data["partner"], request.user)
+        notify_proposal(event, form.cleaned_data["partner"], request.user)
         messages.success(
             request,
             f"Thank you. “{event.title}” is saved and the programme team has been told; "

@@ -1,6 +1,6 @@
 from django.apps import apps
 from django.contrib import admin, messages
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -147,7 +147,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
         obj.created_by = request.user
         token = obj.new_token()
         super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: obj.send(token))
+        obj.send(token)  # queued: sent once the invitation is saved
         self.message_user(
             request,
             f"Invitation emailed to {obj.email}. The link works once and expires on "
@@ -166,7 +166,7 @@ class InvitationAdmin(SimpleHistoryAdmin):
         for invitation in queryset.filter(accepted_at__isnull=True).select_related("partner"):
             token = invitation.new_token()
             invitation.save()
-            transaction.on_commit(lambda i=invitation, t=token: i.send(t))
+            invitation.send(token)
             sent += 1
         skipped = queryset.count() - sent
         note = f" {skipped} already accepted, left alone." if skipped else ""

@@ -25,14 +25,18 @@ def asset(partner_a, member, settings):
     return make_asset(reference="ALP-LC-0001", name="Edinburgh Way column", owner=partner_a)
 
 
-def test_enquiry_is_stored_emailed_and_confirmed(client, asset, outsider):
-    response = client.post(asset.get_absolute_url(), FORM)
+def test_enquiry_is_stored_emailed_and_confirmed(
+    client, asset, outsider, django_capture_on_commit_callbacks
+):
+    # The emails are queued with the enquiry and sent once it is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(asset.get_absolute_url(), FORM)
     assertRedirects(response, reverse("assets:enquiry-sent", args=[asset.reference]))
     enquiry = Enquiry.objects.get()
     assert enquiry.asset == asset
     assert enquiry.status == Enquiry.Status.RECEIVED
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(mail.outbox) == 2
+    message, receipt = mail.outbox
     assert sorted(message.to) == [
         "member@alpha.example.org",
         "programme@diz.example.org",
@@ -43,6 +47,14 @@ def test_enquiry_is_stored_emailed_and_confirmed(client, asset, outsider):
     assert "ALP-LC-0001" in message.subject
     assert "small cell" in message.body
     assert reverse("dashboard:assets-enquiry", args=[enquiry.pk]) in message.body
+    # The operator's receipt names the asset and its owner, and repeats nothing they typed.
+    assert receipt.to == ["sam@operator.example"]
+    assert receipt.reply_to == ["programme@diz.example.org"]
+    assert "Edinburgh Way column" in receipt.subject
+    assert "ALP-LC-0001" in receipt.body
+    assert "Alpha District Council" in receipt.body
+    assert "small cell" not in receipt.body
+    assert "Sam Operator" not in receipt.body
     confirmation = client.get(response.url)
     assertContains(confirmation, "Enquiry sent")
     assertContains(confirmation, "Edinburgh Way column")

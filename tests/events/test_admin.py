@@ -71,12 +71,13 @@ def test_attendee_csv_export(admin_client):
     assert [r[6] for r in rows[1:]] == ["Confirmed", "Waiting list"]
 
 
-def test_followup_emails_confirmed_attendees_once(admin_client):
+def test_followup_emails_confirmed_attendees_once(admin_client, django_capture_on_commit_callbacks):
     event = make_past_event("Done", recording_url="https://example.org/recording")
     attended = make_registration(event, "came@example.org")
     make_registration(event, "waited@example.org", status=Registration.Status.WAITING)
     make_registration(event, "left@example.org", status=Registration.Status.CANCELLED)
-    response = run_action(admin_client, "send_followup_email", [event])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_action(admin_client, "send_followup_email", [event])
     assertContains(response, "follow-up sent to 1 attendee")
     [message] = mail.outbox
     assert message.to == ["came@example.org"]
@@ -86,7 +87,8 @@ def test_followup_emails_confirmed_attendees_once(admin_client):
     assert attended.followup_sent_at is not None
     # Running it again sends nothing more; a newly confirmed person gets theirs.
     make_registration(event, "late@example.org")
-    run_action(admin_client, "send_followup_email", [event])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_action(admin_client, "send_followup_email", [event])
     assert [m.to for m in mail.outbox] == [["came@example.org"], ["late@example.org"]]
 
 
@@ -126,7 +128,9 @@ def test_publishing_in_admin_makes_a_proposal_public(admin_client, client):
     assert event.history.count() == 2
 
 
-def test_raising_capacity_in_admin_promotes_the_waiting_list(admin_client):
+def test_raising_capacity_in_admin_promotes_the_waiting_list(
+    admin_client, django_capture_on_commit_callbacks
+):
     event = make_event("Popular", capacity=1)
     register(event, "first@example.org")
     waiting = register(event, "second@example.org")
@@ -160,7 +164,8 @@ def test_raising_capacity_in_admin_promotes_the_waiting_list(admin_client):
         }
     )
     data = {k: v for k, v in data.items() if k not in ("start", "end") and v is not False}
-    response = admin_client.post(url, data, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data, follow=True)
     assert response.status_code == 200
     assertContains(response, "moved from the waiting list")
     waiting.refresh_from_db()

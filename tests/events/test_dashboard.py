@@ -118,9 +118,14 @@ def test_registrations_page_bad_slug_is_404(client, member):
     assert client.get(url).status_code == 404
 
 
-def test_proposal_saved_unpublished_hosted_and_emailed(client, member, partner_a):
+def test_proposal_saved_unpublished_hosted_and_emailed(
+    client, member, partner_a, django_capture_on_commit_callbacks
+):
     client.force_login(member)
-    response = client.post(reverse("dashboard:events-propose"), proposal(partner_a), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("dashboard:events-propose"), proposal(partner_a), follow=True
+        )
     assertContains(response, "programme team has been told")
     event = Event.objects.get(title="Broadband for villages")
     assert event.published is False
