@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
-from assets import importer
+from assets.dashboard_views import import_context
 from assets.forms import ImportForm
 from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
 
@@ -122,6 +122,7 @@ class AssetAdmin(SimpleHistoryAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             batch = form.save(request.user)
+            batch.start_check()
             return redirect("admin:assets_asset_import_preview", pk=batch.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -132,30 +133,28 @@ class AssetAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "assets/admin/import.html", context)
 
     def import_preview_view(self, request, pk):
+        """The import's progress, problems or changes, and the confirm button."""
         self._check_import_permission(request)
-        batch = get_object_or_404(AssetImport, pk=pk, owner__isnull=True, applied_at__isnull=True)
-        data = batch.content.encode("utf-8")
+        batch = get_object_or_404(
+            AssetImport.objects.defer("content").select_related("uploaded_by"),
+            pk=pk,
+            owner__isnull=True,
+        )
         if request.method == "POST":
-            result = importer.import_file(data)
-            if result.ok:
-                batch.applied_at = timezone.now()
-                batch.summary = result.summary
-                batch.save(update_fields=["applied_at", "summary"])
+            if batch.confirm():
+                self.message_user(request, f"{batch.filename} is being applied.", messages.SUCCESS)
+            else:
                 self.message_user(
-                    request,
-                    f"Import of {batch.filename} complete. {result.summary}",
-                    messages.SUCCESS,
+                    request, "This import is not waiting for confirmation.", messages.ERROR
                 )
-                return redirect("admin:assets_asset_changelist")
-        else:
-            result = importer.check_file(data)
+            return redirect("admin:assets_asset_import_preview", pk=batch.pk)
         context = {
             **self.admin_site.each_context(request),
+            **import_context(request, batch),
             "opts": self.model._meta,
-            "title": f"Check import of {batch.filename}",
-            "batch": batch,
-            "result": result,
+            "title": f"Import of {batch.filename}",
             "import_url": reverse("admin:assets_asset_import"),
+            "status_url": "",
         }
         return TemplateResponse(request, "assets/admin/import_preview.html", context)
 
@@ -207,10 +206,23 @@ class EnquiryAdmin(SimpleHistoryAdmin):
 
 @admin.register(AssetImport)
 class AssetImportAdmin(admin.ModelAdmin):
-    list_display = ["filename", "owner", "uploaded_by", "created_at", "applied_at", "summary"]
-    list_filter = ["owner"]
-    readonly_fields = ["uploaded_by", "owner", "filename", "created_at", "applied_at", "summary"]
+    list_display = [
+        "filename",
+        "owner",
+        "uploaded_by",
+        "status",
+        "created_at",
+        "applied_at",
+        "summary",
+    ]
+    list_filter = ["status", "owner"]
+    readonly_fields = [
+        "uploaded_by", "owner", "filename", "status", "rows_total", "rows_done", "created_count",
+        "updated_count", "unchanged_count", "problem_count", "error", "created_at", "checked_at",
+        "applied_at", "summary",
+    ]  # fmt: skip
     exclude = ["content"]
+    list_select_related = ["owner", "uploaded_by"]
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/", views.asset_add, name="assets-add"),
     path("import/", views.asset_import, name="assets-import"),
     path("import/<int:pk>/", views.asset_import_preview, name="assets-import-preview"),
+    path("import/<int:pk>/status.json", views.asset_import_status, name="assets-import-status"),
     path("enquiries/", views.enquiry_list, name="assets-enquiries"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="assets-enquiry"),
     path("<str:reference>/edit/", views.asset_edit, name="assets-edit"),

@@ -8,11 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assets import importer
 from assets.forms import AssetForm, EnquiryNoteForm, ImportForm
 from assets.models import Asset, AssetImport, Enquiry
 from partners.models import Partner
@@ -105,43 +104,64 @@ def asset_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, partners=partners)
     if request.method == "POST" and form.is_valid():
         batch = form.save(request.user)
+        batch.start_check()
         return redirect("dashboard:assets-import-preview", pk=batch.pk)
+    recent = (
+        AssetImport.objects.for_partners(partners)
+        .select_related("uploaded_by")
+        .defer("content")[:10]
+    )
     return render(
         request,
         "assets/dashboard/import.html",
-        {"form": form},
+        {"form": form, "recent": recent},
         status=400 if form.errors else 200,
+    )
+
+
+def _own_import(request, pk):
+    return get_object_or_404(
+        AssetImport.objects.for_partners(_partners(request))
+        .select_related("owner")
+        .defer("content"),
+        pk=pk,
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def asset_import_preview(request, pk):
-    partners = _partners(request)
-    batch = get_object_or_404(
-        AssetImport.objects.select_related("owner"),
-        pk=pk,
-        uploaded_by=request.user,
-        owner__in=partners,
-        applied_at__isnull=True,
-    )
-    data = batch.content.encode("utf-8")
+    """The import's progress, its problems or what it will change, and the confirm button."""
+    batch = _own_import(request, pk)
     if request.method == "POST":
-        result = importer.import_file(data, owner=batch.owner)
-        if result.ok:
-            batch.applied_at = timezone.now()
-            batch.summary = result.summary
-            batch.save(update_fields=["applied_at", "summary"])
-            messages.success(request, f"Import of {batch.filename} complete. {result.summary}")
-            return redirect("dashboard:assets-list")
-    else:
-        result = importer.check_file(data, owner=batch.owner)
-    return render(
-        request,
-        "assets/dashboard/import_preview.html",
-        {"batch": batch, "result": result},
-        status=200 if result.ok else 400,
-    )
+        if batch.confirm():
+            messages.success(request, f"{batch.filename} is being applied.")
+        else:
+            messages.error(request, "This import cannot be confirmed: it is not waiting for you.")
+        return redirect("dashboard:assets-import-preview", pk=batch.pk)
+    return render(request, "assets/dashboard/import_preview.html", import_context(request, batch))
+
+
+@login_required
+@require_safe
+def asset_import_status(request, pk):
+    """Progress as JSON, for the progress page's script (the page works without it)."""
+    return JsonResponse(_own_import(request, pk).progress())
+
+
+def import_context(request, batch, *, problems_per_page=100):
+    """What the import page shows, for the dashboard and the admin alike: a page of problems
+    while there are any, otherwise a page of the changes waiting to be applied."""
+    context = {"batch": batch, "problems": None, "changes": None}
+    if batch.status == AssetImport.Status.INVALID:
+        context["problems"] = Paginator(batch.problems.all(), problems_per_page).get_page(
+            request.GET.get("page")
+        )
+    elif batch.status == AssetImport.Status.CHECKED:
+        context["changes"] = Paginator(
+            batch.staged.only("row", "reference", "action", "changed"), problems_per_page
+        ).get_page(request.GET.get("page"))
+    return context
 
 
 @login_required

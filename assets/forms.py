@@ -128,12 +128,14 @@ class ImportForm(forms.Form):
         return upload
 
     def save(self, user):
-        """Keep the decoded file for the preview; nothing is imported until confirmation."""
+        """Keep the decoded file for the check job; nothing is imported until confirmation."""
         return AssetImport.objects.create(
             uploaded_by=user,
             owner=self.cleaned_data.get("owner"),
-            filename=self.cleaned_data["file"].name[:255],
+            # A file name is shown in pages and email subjects: one line, printable.
+            filename=" ".join(self.cleaned_data["file"].name.split())[:255] or "upload.csv",
             content=self.text,
+            rows_total=importer.count_rows(self.text),
         )
 
 

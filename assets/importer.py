@@ -1,24 +1,47 @@
 """CSV import of assets: the one implementation behind `manage.py import_assets`, the admin and
 the partner dashboard.
 
-All or nothing: the file is checked completely first; when any row is wrong nothing is written,
-and every problem is reported as (row, column, message) with rows numbered as a spreadsheet shows
-them (the header is row 1). Rows are matched to existing assets by reference (upsert); a row that
-changes nothing is not saved, so importing an export of the register adds no history.
+An import is an AssetImport row that goes through two background jobs (assets.tasks):
+
+1. `check(batch)` streams the file row by row, records every problem in every row
+   (AssetImportProblem, rows numbered as a spreadsheet shows them: the header is row 1) and
+   stages every good row in the register's own column types (StagedAsset). It writes in short
+   transactions of CHUNK rows, so the site stays responsive, and nothing reaches the register.
+2. `apply(batch)`, after someone confirms a clean check, writes every staged row in one
+   transaction with set-based SQL (one INSERT … SELECT, one UPDATE … FROM, one INSERT of
+   history rows), then bumps the page cache once. All or nothing: any failure rolls it all back.
+
+Rows are matched to existing assets by reference (upsert); a row that changes nothing is not
+staged, so importing an export of the register adds no history.
 """
 
 import csv
 import io
+import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from assets.columns import BOOLEAN_COLUMNS, COLUMN_NAMES, COLUMNS, IMPORT_COLUMNS
-from assets.models import Asset
+from assets.models import (
+    STAGED_COLUMNS,
+    Asset,
+    AssetImport,
+    AssetImportProblem,
+    StagedAsset,
+    to_british_national_grid_many,
+)
+from diz_portal import cache as page_cache
+from diz_portal import csvsafe, search
 from partners.models import District, Partner
+
+logger = logging.getLogger(__name__)
 
 TRUE_VALUES = {"yes", "y", "true", "1"}
 FALSE_VALUES = {"no", "n", "false", "0", ""}
@@ -26,7 +49,23 @@ FALSE_VALUES = {"no", "n", "false", "0", ""}
 FIELD_COLUMNS = [name for name in IMPORT_COLUMNS if name not in ("owner", "district")]
 CHOICE_COLUMNS = {column.name: column for column in COLUMNS if column.choices}
 SIX_PLACES = Decimal("0.000001")
-CHUNK = 500
+# Rows checked, staged and committed together: short write transactions keep SQLite's single
+# writer lock free for registrations and edits while a county-sized file is checked.
+CHUNK = 1000
+# A register file has 30 columns: far more is not one, and a 50,000-column header must not
+# keep a worker busy.
+MAX_COLUMNS = 100
+# No cell of a register row is anywhere near this long (the longest fields hold 5,000).
+MAX_CELL_CHARACTERS = 10_000
+# Every problem is counted; this many are kept to list.
+MAX_PROBLEMS_KEPT = 50_000
+CHANGE_REASON = "CSV import"
+
+csv.field_size_limit(MAX_CELL_CHARACTERS)
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read."""
 
 
 @dataclass
@@ -40,57 +79,8 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass
-class RowPlan:
-    row: int
-    reference: str
-    action: str  # "create", "update" or "unchanged"
-    asset: Asset
-    changed: list = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    problems: list = field(default_factory=list)
-    rows: list = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self):
-        return not self.problems
-
-    def count(self, action):
-        return sum(1 for row in self.rows if row.action == action)
-
-    @property
-    def created(self):
-        return self.count("create")
-
-    @property
-    def updated(self):
-        return self.count("update")
-
-    @property
-    def unchanged(self):
-        return self.count("unchanged")
-
-    @property
-    def summary(self):
-        if self.problems:
-            return f"{len(self.problems)} problem(s) found; nothing was changed."
-        verb = "" if self.applied else "would be "
-        return (
-            f"{len(self.rows)} row(s): {self.created} {verb}created, {self.updated} {verb}"
-            f"updated, {self.unchanged} unchanged."
-        )
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read."""
-
-
 def decode(data: bytes) -> str:
-    """The file's text, or FileProblem for an empty, oversized or non-UTF-8 file."""
+    """The file's text, or FileProblem for an empty, oversized, binary or non-UTF-8 file."""
     limit = settings.ASSET_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise FileProblem(
@@ -101,226 +91,643 @@ def decode(data: bytes) -> str:
         raise FileProblem("The file is empty.")
     try:
         # utf-8-sig drops the byte order mark spreadsheet programs add.
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FileProblem(
             f"The file is not UTF-8 text (byte {exc.start + 1} cannot be read). In your "
             'spreadsheet, save it as "CSV UTF-8".'
         ) from None
-
-
-def check_file(data: bytes, *, owner: Partner | None = None) -> ImportResult:
-    """Validate without writing anything."""
-    result = ImportResult()
-    try:
-        text = decode(data)
-    except FileProblem as exc:
-        result.problems.append(Problem(1, "", str(exc)))
-        return result
-    return _plan(text, owner, result, lock=False)
-
-
-def import_file(data: bytes, *, owner: Partner | None = None, dry_run=False) -> ImportResult:
-    """Validate and, when every row is right and not dry_run, write all rows in one transaction."""
-    if dry_run:
-        return check_file(data, owner=owner)
-    result = ImportResult()
-    try:
-        text = decode(data)
-    except FileProblem as exc:
-        result.problems.append(Problem(1, "", str(exc)))
-        return result
-    with transaction.atomic():
-        _plan(text, owner, result, lock=True)
-        if result.problems:
-            return result
-        for row in result.rows:
-            if row.action == "unchanged":
-                continue
-            row.asset._change_reason = "CSV import"
-            row.asset.save()
-        result.applied = True
-    return result
-
-
-def _plan(text, owner, result, *, lock):
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        result.problems.append(Problem(1, "", f"The file is not valid CSV: {exc}."))
-        return result
-    if not records or not any(cell.strip() for cell in records[0]):
-        result.problems.append(Problem(1, "", "The file is empty."))
-        return result
-    header = [cell.strip() for cell in records[0]]
-    if not _check_header(header, result):
-        return result
-    rows = [
-        (number, dict(zip(header, record, strict=False)))
-        for number, record in enumerate(records[1:], start=2)
-        if any(cell.strip() for cell in record)
-    ]
-    if not rows:
-        result.problems.append(Problem(1, "", "The file has a header row but no asset rows."))
-        return result
-    for number, record in enumerate(records[1:], start=2):
-        if any(cell.strip() for cell in record) and len(record) != len(header):
-            result.problems.append(
-                Problem(
-                    number,
-                    "",
-                    f"This row has {len(record)} cells; the header has {len(header)}.",
-                )
-            )
-    if result.problems:
-        return result
-
-    references = [values.get("reference", "").strip().upper() for _, values in rows]
-    existing = _existing(references, lock)
-    partners = {p.slug: p for p in Partner.objects.all()}
-    districts = {d.slug: d for d in District.objects.all()}
-    seen = {}
-    for number, values in rows:
-        values = {key: (value or "").strip() for key, value in values.items()}
-        reference = values["reference"].upper()
-        if reference and reference in seen:
-            result.problems.append(
-                Problem(number, "reference", f"{reference} is also on row {seen[reference]}.")
-            )
-            continue
-        seen[reference] = number
-        plan = _plan_row(number, values, existing.get(reference), owner, partners, districts)
-        if isinstance(plan, list):
-            result.problems.extend(plan)
-        else:
-            result.rows.append(plan)
-    return result
-
-
-def _check_header(header, result):
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    unknown = [name for name in header if name not in COLUMN_NAMES]
-    missing = [name for name in IMPORT_COLUMNS if name not in header]
-    for message, names in (
-        ("Duplicate column(s)", duplicates),
-        ("Unknown column(s)", unknown),
-        ("Missing column(s)", missing),
-    ):
-        if names:
-            result.problems.append(Problem(1, "", f"{message}: {', '.join(names)}."))
-    if unknown or missing:
-        result.problems.append(
-            Problem(1, "", "The columns must be: " + ", ".join(COLUMN_NAMES) + ".")
+    if "\x00" in text:
+        raise FileProblem(
+            "The file contains a NUL character, so it is not a CSV file. In your spreadsheet, "
+            'save it as "CSV UTF-8".'
         )
-    return not result.problems
+    return text
 
 
-def _existing(references, lock):
-    queryset = Asset.objects.select_related("owner", "district")
-    if lock:
-        queryset = queryset.select_for_update()
-    found = {}
-    unique = sorted({ref for ref in references if ref})
-    for start in range(0, len(unique), CHUNK):
-        for asset in queryset.filter(reference__in=unique[start : start + CHUNK]):
-            found[asset.reference] = asset
+def count_rows(text: str) -> int:
+    """Rows after the header, as an estimate for progress (quoted line breaks count extra)."""
+    return max(text.count("\n") - 1 + (not text.endswith("\n")), 0)
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def header_problems(header):
+    """Problems with the header row: duplicated, unknown or missing columns. Linear in size."""
+    if len(header) > MAX_COLUMNS:
+        return [
+            f"The header has {len(header):,} columns; a register file has "
+            f"{len(COLUMN_NAMES)}. Start from the template on the data dictionary page."
+        ]
+    counts = Counter(header)
+    known = set(COLUMN_NAMES)
+    duplicates = sorted(name for name, count in counts.items() if count > 1)
+    unknown = [name for name in counts if name not in known]
+    missing = [name for name in IMPORT_COLUMNS if name not in counts]
+    found = [
+        f"{label}: {', '.join(names)}."
+        for label, names in (
+            ("Duplicate column(s)", duplicates),
+            ("Unknown column(s)", unknown),
+            ("Missing column(s)", missing),
+        )
+        if names
+    ]
+    if unknown or missing:
+        found.append("The columns must be: " + ", ".join(COLUMN_NAMES) + ".")
     return found
 
 
-def _snapshot(asset):
-    return {name: getattr(asset, name) for name in FIELD_COLUMNS} | {
-        "owner": asset.owner_id,
-        "district": asset.district_id,
-        "retired": asset.retired_at is not None,
-    }
+def _snapshot_fields():
+    return [*FIELD_COLUMNS, "owner_id", "district_id", "retired_at"]
 
 
-def _plan_row(number, values, asset, owner, partners, districts):
-    problems = []
+class CellCleaner:
+    """A column's text to its model value, through the model field's own cleaning and
+    validators. Results are remembered per distinct text (up to MEMO_SIZE a column): a
+    county's street-light file repeats a handful of values in most columns."""
 
-    def problem(column, message):
-        problems.append(Problem(number, column, message))
+    MEMO_SIZE = 5000
 
-    # Owner: a fixed owner (dashboard, --owner) accepts only its own rows and references.
-    owner_slug = values["owner"]
-    if owner is not None:
-        if owner_slug and owner_slug != owner.slug:
-            problem("owner", f"Every row must belong to {owner.slug}; this row says {owner_slug}.")
-        row_owner = owner
-    elif not owner_slug:
-        row_owner = None
-        problem("owner", "Enter the owner partner's slug.")
-    else:
-        row_owner = partners.get(owner_slug)
-        if row_owner is None:
-            problem("owner", f"No partner has the slug {owner_slug}.")
-    if asset is not None and row_owner is not None and asset.owner_id != row_owner.pk:
-        problem(
-            "reference",
-            f"{asset.reference} belongs to another partner ({asset.owner.name}); it cannot be "
-            "changed from this import.",
-        )
+    def __init__(self):
+        self.fields = {name: Asset._meta.get_field(name) for name in FIELD_COLUMNS}
+        self.memo = {name: {} for name in FIELD_COLUMNS}
 
-    district = districts.get(values["district"])
-    if district is None:
-        problem(
-            "district",
-            "Enter one of: " + ", ".join(sorted(districts)) + "."
-            if values["district"]
-            else "Enter the district.",
-        )
+    def clean(self, name, raw):
+        """(value, None) or (None, message)."""
+        memo = self.memo[name]
+        found = memo.get(raw)
+        if found is None:
+            found = self._clean(name, raw)
+            if len(memo) < self.MEMO_SIZE:
+                memo[raw] = found
+        return found
 
-    parsed = {}
-    for name in FIELD_COLUMNS:
-        raw = values[name]
-        if name in BOOLEAN_COLUMNS:
-            lowered = raw.lower()
-            if lowered in TRUE_VALUES:
-                parsed[name] = True
-            elif lowered in FALSE_VALUES:
-                parsed[name] = False
+    def _clean(self, name, raw):
+        try:
+            value = parse_cell(name, raw)
+        except ValueError as exc:
+            return None, str(exc)
+        try:
+            return self.fields[name].clean(value, None), None
+        except ValidationError as exc:
+            return None, plain_message(name, exc.error_list[0])
+
+
+class RowChecker:
+    """Checks one row against the register; holds the lookups every row needs."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.partners = {p.slug: p for p in Partner.objects.all()}
+        self.districts = {d.slug: d for d in District.objects.all()}
+        self.cells = CellCleaner()
+
+    def check(self, number, values, existing):
+        """(problems, staged values or None, action): action is create, update or unchanged.
+
+        Every cell is checked, so a row shows all of its problems at once."""
+        problems = []
+
+        def problem(column, message):
+            problems.append(Problem(number, column, message))
+
+        owner = self._owner(values["owner"], existing, problem)
+        district = self._district(values["district"], problem)
+        cleaned = {}
+        for name in FIELD_COLUMNS:
+            value, message = self.cells.clean(
+                name, values[name].upper() if name == "reference" else values[name]
+            )
+            if message:
+                problem(name, message)
             else:
-                problem(name, f"Enter yes or no, not “{raw}”.")
+                cleaned[name] = value
+        if "power_supply" in cleaned and "power_available" in cleaned:
+            for name, message in Asset.cross_field_errors(
+                cleaned["power_supply"], cleaned["power_available"]
+            ).items():
+                problem(name, message)
+        if problems:
+            return problems, None, None
+        cleaned["owner_id"] = owner.pk
+        cleaned["district_id"] = district.pk
+        return [], *self._stage(number, cleaned, existing)
+
+    def _owner(self, slug, existing, problem):
+        # A fixed owner (dashboard, --owner) accepts only its own rows and references.
+        if self.owner is not None:
+            if slug and slug != self.owner.slug:
+                problem(
+                    "owner", f"Every row must belong to {self.owner.slug}; this row says {slug}."
+                )
+            owner = self.owner
+        elif not slug:
+            problem("owner", "Enter the owner partner's slug.")
+            return None
+        else:
+            owner = self.partners.get(slug)
+            if owner is None:
+                problem("owner", f"No partner has the slug {slug}.")
+                return None
+        if existing is not None and existing["owner_id"] != owner.pk:
+            problem(
+                "reference",
+                f"{existing['reference']} belongs to another partner ({existing['owner__name']}); "
+                "it cannot be changed from this import.",
+            )
+        return owner
+
+    def _district(self, slug, problem):
+        district = self.districts.get(slug)
+        if district is None:
+            problem(
+                "district",
+                f"Enter one of: {', '.join(sorted(self.districts))}."
+                if slug
+                else "Enter the district.",
+            )
+        return district
+
+    @staticmethod
+    def _stage(number, cleaned, existing):
+        cleaned["row"] = number
+        cleaned["postcode"] = cleaned["postcode"] or ""
+        if existing is None:
+            cleaned["action"] = StagedAsset.Action.CREATE
+            return cleaned, "create"
+        # Importing a retired asset's row reinstates it.
+        after = {name: cleaned[name] for name in _snapshot_fields() if name != "retired_at"}
+        changed = [name for name in after if after[name] != existing[name]]
+        if existing["retired_at"] is not None:
+            changed.append("retired_at")
+        if not changed:
+            return None, "unchanged"
+        cleaned["action"] = StagedAsset.Action.UPDATE
+        cleaned["asset_id"] = existing["id"]
+        cleaned["changed"] = ", ".join(
+            "returned to the register" if name == "retired_at" else name.removesuffix("_id")
+            for name in changed
+        )[:500]
+        return cleaned, "update"
+
+
+def stage(batch, rows):
+    """Insert staged rows with one executemany: Django's bulk_create spends longer preparing
+    100,000 rows than the database takes to store them."""
+    if not rows:
+        return
+    eastings, northings = to_british_national_grid_many(
+        [row["latitude"] for row in rows], [row["longitude"] for row in rows]
+    )
+    columns = ["batch_id", "row", "action", "asset_id", "changed", "owner_id", "district_id"]
+    data = [*FIELD_COLUMNS]
+    sql = (
+        f"INSERT INTO {StagedAsset._meta.db_table} "
+        f"({', '.join(columns + data + ['easting', 'northing'])}) "
+        f"VALUES ({', '.join(['%s'] * (len(columns) + len(data) + 2))})"
+    )
+    values = [
+        (
+            batch.pk,
+            row["row"],
+            row["action"],
+            row.get("asset_id"),
+            row.get("changed", ""),
+            row["owner_id"],
+            row["district_id"],
+            *(row[name] for name in data),
+            easting,
+            northing,
+        )
+        for row, easting, northing in zip(rows, eastings, northings, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def plain_message(name, error):
+    """Django's wording for a field error, said the way the rest of the portal says it."""
+    params = error.params or {}
+    model_field = Asset._meta.get_field(name) if name in COLUMN_NAMES else None
+    if error.code in ("blank", "null", "required"):
+        return f"Enter the {model_field.verbose_name if model_field else name}."
+    if error.code == "max_length":
+        return (
+            f"Enter at most {params['limit_value']:,} characters; this cell has "
+            f"{params['show_value']:,}."
+        )
+    if error.code == "min_value":
+        return f"Enter {params['limit_value']} or more."
+    if error.code == "max_value":
+        return f"Enter {params['limit_value']} or less."
+    if error.code in ("max_digits", "max_decimal_places", "max_whole_digits"):
+        places = getattr(model_field, "decimal_places", 0)
+        return f"Enter a number with at most {places} decimal places, such as 10.5."
+    if error.code in ("invalid", "invalid_date") and model_field is not None:
+        if model_field.get_internal_type() == "DateField":
+            return "Enter a date as year-month-day, such as 2026-03-01."
+        return (
+            "Enter a whole number."
+            if "Integer" in model_field.get_internal_type()
+            else ("Enter a number, such as 10.5.")
+        )
+    return error.message % params if params else error.message
+
+
+def parse_cell(name, raw):
+    """One cell's value for the model, or ValueError with a message for the person."""
+    model_field = Asset._meta.get_field(name)
+    if name in BOOLEAN_COLUMNS:
+        lowered = raw.lower()
+        if lowered in TRUE_VALUES:
+            return True
+        if lowered in FALSE_VALUES:
+            return False
+        raise ValueError(f"Enter yes or no, not “{raw}”.")
+    if name in CHOICE_COLUMNS and raw:
+        allowed = [value for value, _ in CHOICE_COLUMNS[name].choices]
+        if raw not in allowed:
+            raise ValueError(f"“{raw}” is not allowed; use one of: {', '.join(allowed)}.")
+    if name in ("latitude", "longitude") and raw:
+        try:
+            return Decimal(raw).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            raise ValueError(f"“{raw}” is not a number.") from None
+    return None if raw == "" and model_field.null else raw
+
+
+class Checker:
+    """The check job's state: progress, problems and staged rows, written a chunk at a time."""
+
+    def __init__(self, batch):
+        self.batch = batch
+        self.rows = RowChecker(batch.owner)
+        self.seen = {}  # reference -> first row number, for duplicates within the file
+        self.counts = Counter()
+        self.problems = 0
+        self.rows_done = 0
+
+    def run(self):
+        text = self.batch.content
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = [cell.strip() for cell in next(reader, [])]
+        except csv.Error as exc:
+            return self.file_problem(f"The header row is not valid CSV: {exc}.")
+        if not any(header):
+            return self.file_problem("The file is empty.")
+        found = header_problems(header)
+        if found:
+            return self.file_problem(*found)
+        chunk = []
+        try:
+            for record in reader:
+                if not any(cell.strip() for cell in record):
+                    continue
+                chunk.append((reader.line_num, record))
+                if len(chunk) >= CHUNK:
+                    self.check_chunk(header, chunk)
+                    chunk = []
+        except csv.Error as exc:
+            self.check_chunk(header, chunk)
+            return self.file_problem(
+                f"Row {reader.line_num} is not valid CSV ({exc}). Check for a cell over "
+                f"{MAX_CELL_CHARACTERS:,} characters or a stray quote mark.",
+                row=reader.line_num,
+            )
+        self.check_chunk(header, chunk)
+        if not self.rows_done and not self.problems:
+            return self.file_problem("The file has a header row but no asset rows.")
+        return self.finish()
+
+    def check_chunk(self, header, chunk):
+        if not chunk:
+            return
+        width = len(header)
+        problems, staged, good = [], [], []
+        for number, record in chunk:
+            if len(record) != width:
+                problems.append(
+                    Problem(
+                        number, "", f"This row has {len(record)} cells; the header has {width}."
+                    )
+                )
+                continue
+            values = {
+                key: csvsafe.restore(value.strip())
+                for key, value in zip(header, record, strict=True)
+            }
+            reference = values["reference"].upper()
+            if reference and reference in self.seen:
+                problems.append(
+                    Problem(
+                        number, "reference", f"{reference} is also on row {self.seen[reference]}."
+                    )
+                )
+                continue
+            self.seen[reference] = number
+            good.append((number, values, reference))
+        existing = _existing({reference for _, _, reference in good})
+        for number, values, reference in good:
+            found, row, action = self.rows.check(number, values, existing.get(reference))
+            problems.extend(found)
+            if action:
+                self.counts[action] += 1
+            if row is not None:
+                staged.append(row)
+        self.rows_done += len(chunk)
+        self.save_chunk(problems, staged)
+
+    def save_chunk(self, problems, staged):
+        room = max(MAX_PROBLEMS_KEPT - self.problems, 0)
+        with transaction.atomic():
+            AssetImportProblem.objects.bulk_create(
+                AssetImportProblem(
+                    batch=self.batch, row=p.row, column=p.column, message=p.message[:500]
+                )
+                for p in problems[:room]
+            )
+            if not self.problems and not problems:
+                stage(self.batch, staged)
+            elif not self.problems:
+                # The first problem: nothing will be applied, so the staging goes.
+                StagedAsset.objects.filter(batch=self.batch).delete()
+            AssetImport.objects.filter(pk=self.batch.pk).update(
+                rows_done=self.rows_done,
+                rows_total=max(self.batch.rows_total, self.rows_done),
+                problem_count=self.problems + len(problems),
+            )
+        self.problems += len(problems)
+
+    def file_problem(self, *messages, row=1):
+        self.save_chunk([Problem(row, "", message) for message in messages], [])
+        return self.finish()
+
+    def finish(self):
+        status = AssetImport.Status.INVALID if self.problems else AssetImport.Status.CHECKED
+        batch = self.batch
+        batch.status = status
+        batch.rows_total = batch.rows_done = self.rows_done
+        batch.problem_count = self.problems
+        batch.created_count = self.counts["create"]
+        batch.updated_count = self.counts["update"]
+        batch.unchanged_count = self.counts["unchanged"]
+        batch.checked_at = timezone.now()
+        batch.summary = batch.describe()[:300]
+        batch.save()
+        return batch
+
+
+def _existing(references):
+    """Existing assets by reference, as the values a row is compared with (one query)."""
+    references = sorted(ref for ref in references if ref)
+    if not references:
+        return {}
+    rows = Asset.objects.filter(reference__in=references).values(
+        "id", "reference", "owner__name", *_snapshot_fields()
+    )
+    return {row["reference"]: row for row in rows}
+
+
+def check(batch):
+    """The check job: stream the file, record every problem, stage every good row."""
+    claimed = AssetImport.objects.filter(pk=batch.pk, status=AssetImport.Status.WAITING).update(
+        status=AssetImport.Status.CHECKING, rows_total=count_rows(batch.content), rows_done=0
+    )
+    if not claimed:
+        return batch  # already checked (a job run twice)
+    batch.refresh_from_db()
+    return Checker(batch).run()
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def _insert_sql():
+    """INSERT … SELECT of staged new assets, in the columns Asset has."""
+    staged = {f.column for f in StagedAsset._meta.concrete_fields}
+    columns, values = [], []
+    for model_field in Asset._meta.concrete_fields:
+        if model_field.primary_key:
             continue
-        if name in CHOICE_COLUMNS and raw:
-            allowed = [value for value, _ in CHOICE_COLUMNS[name].choices]
-            if raw not in allowed:
-                problem(name, f"“{raw}” is not allowed; use one of: {', '.join(allowed)}.")
-                continue
-        if name in ("latitude", "longitude") and raw:
-            try:
-                raw = Decimal(raw).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
-            except InvalidOperation:
-                problem(name, f"“{raw}” is not a number.")
-                continue
-        model_field = Asset._meta.get_field(name)
-        parsed[name] = None if raw == "" and model_field.null else raw
-    if problems:
-        return problems
+        columns.append(model_field.column)
+        if model_field.name in ("created_at", "updated_at"):
+            values.append("%(now)s")
+        elif model_field.name == "retired_at":
+            values.append("NULL")
+        elif model_field.column in staged:
+            values.append(f"s.{model_field.column}")
+        else:
+            raise AssertionError(f"Asset.{model_field.name} has no staged column")
+    return (
+        f"INSERT INTO {Asset._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {StagedAsset._meta.db_table} s "
+        "WHERE s.batch_id = %(batch)s AND s.action = 'create' ORDER BY s.row"
+    )
 
-    if asset is None:
-        target = Asset()
-        before = None
-    else:
-        target = asset
-        before = _snapshot(asset)
-    for name, value in parsed.items():
-        setattr(target, name, value)
-    target.reference = values["reference"].upper()
-    target.owner = row_owner
-    target.district = district
-    target.retired_at = None  # importing a retired asset's row reinstates it
+
+def _update_sql():
+    """UPDATE … FROM the staged changes (PostgreSQL, and SQLite since 3.33)."""
+    table = Asset._meta.db_table
+    sets = [f"{column} = s.{column}" for column in ("owner_id", "district_id", *_staged_db())]
+    sets += ["updated_at = %(now)s", "retired_at = NULL"]
+    return (
+        f"UPDATE {table} SET {', '.join(sets)} FROM {StagedAsset._meta.db_table} s "
+        f"WHERE s.batch_id = %(batch)s AND s.action = 'update' AND {table}.id = s.asset_id"
+    )
+
+
+def _staged_db():
+    return [StagedAsset._meta.get_field(name).column for name in STAGED_COLUMNS]
+
+
+def _history_sql():
+    """One history row per written asset, as django-simple-history would record a save."""
+    history = Asset.history.model
+    special = {
+        "history_date": "%(now)s",
+        "history_change_reason": "%(reason)s",
+        "history_type": "CASE s.action WHEN 'create' THEN '+' ELSE '~' END",
+        "history_user": "%(user)s",
+    }
+    columns, values = [], []
+    for model_field in history._meta.concrete_fields:
+        if model_field.name == "history_id":
+            continue
+        columns.append(model_field.column)
+        values.append(special.get(model_field.name, f"a.{model_field.column}"))
+    return (
+        f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM {Asset._meta.db_table} a "
+        f"JOIN {StagedAsset._meta.db_table} s ON s.reference = a.reference "
+        "WHERE s.batch_id = %(batch)s ORDER BY s.row"
+    )
+
+
+class ApplyFailed(Exception):
+    """The register changed after the check, or the database refused a row: nothing written."""
+
+
+def _conflicts(batch):
+    """Staged rows the register has overtaken since the check (another import or an edit)."""
+    asset = Asset.objects.filter(pk=OuterRef("asset_id"))
+    taken = Q(action=StagedAsset.Action.CREATE) & Q(
+        Exists(Asset.objects.filter(reference=OuterRef("reference")))
+    )
+    moved = Q(action=StagedAsset.Action.UPDATE) & (
+        ~Q(Exists(asset)) | Q(Exists(asset.filter(updated_at__gt=batch.checked_at)))
+    )
+    rows = StagedAsset.objects.filter(taken | moved, batch=batch).order_by("row")
+    return list(rows.values_list("row", "reference")[:5])
+
+
+def apply(batch, *, user=None):
+    """The apply job: write every staged row in one transaction, or nothing at all."""
+    claimed = AssetImport.objects.filter(pk=batch.pk, status=AssetImport.Status.CONFIRMED).update(
+        status=AssetImport.Status.APPLYING, rows_done=0
+    )
+    if not claimed:
+        return batch
+    batch.refresh_from_db()
+    user_id = user.pk if user is not None else batch.uploaded_by_id
     try:
-        target.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            column = name if name in COLUMN_NAMES else ""
-            for message in messages:
-                problem(column, message)
-        return problems
+        with transaction.atomic():
+            conflicts = _conflicts(batch)
+            if conflicts:
+                rows = ", ".join(f"row {row} ({reference})" for row, reference in conflicts)
+                raise ApplyFailed(
+                    f"The register changed after this file was checked: {rows}. Upload the "
+                    "file again, so it is checked against the register as it is now."
+                )
+            params = {
+                "batch": batch.pk,
+                "now": timezone.now(),
+                "user": user_id,
+                "reason": CHANGE_REASON,
+            }
+            with connection.cursor() as cursor:
+                cursor.execute(_insert_sql(), params)
+                cursor.execute(_update_sql(), params)
+                cursor.execute(_history_sql(), params)
+            page_cache.bump()
+            batch.status = AssetImport.Status.APPLIED
+            batch.applied_at = params["now"]
+            batch.rows_done = batch.rows_total
+            batch.summary = batch.describe()[:300]
+            batch.save()
+    except (ApplyFailed, DatabaseError) as exc:
+        if not isinstance(exc, ApplyFailed):
+            logger.exception("Import %s could not be applied", batch.pk)
+        message = (
+            str(exc)
+            if isinstance(exc, ApplyFailed)
+            else "The database refused a row, so nothing was changed. Upload the file again; "
+            "if it happens again, send the file to the programme team."
+        )
+        AssetImport.objects.filter(pk=batch.pk).update(
+            status=AssetImport.Status.FAILED, error=message, summary="Failed: nothing changed."
+        )
+        batch.refresh_from_db()
+        return batch
+    reindex(batch)
+    return batch
 
-    if before is None:
-        return RowPlan(number, target.reference, "create", target)
-    after = _snapshot(target)
-    changed = [name for name in after if after[name] != before[name]]
-    return RowPlan(number, target.reference, "update" if changed else "unchanged", target, changed)
+
+def reindex(batch):
+    """Bring the search entries of the written assets up to date, a chunk at a time.
+
+    After the commit and outside it: the index is derived data, and short transactions keep
+    the site responsive. Rebuilding an entry twice does no harm, so a retried job is safe.
+    """
+    references = StagedAsset.objects.filter(batch=batch).order_by("row")
+    last = 0
+    while True:
+        chunk = list(references.filter(row__gt=last).values_list("row", "reference")[:2000])
+        if not chunk:
+            break
+        last = chunk[-1][0]
+        search.index_many(Asset.objects.filter(reference__in=[ref for _, ref in chunk]))
+
+
+def discard_staging(batch):
+    """Staged rows are only needed until the import is applied or abandoned. Deleted in
+    short transactions (and without Django's per-object delete signals)."""
+    table = StagedAsset._meta.db_table
+    sql = f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE batch_id = %s LIMIT 5000)"
+    deleted = 1
+    while deleted:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [batch.pk])
+            deleted = cursor.rowcount
+
+
+# --- doing it all at once (the command line and the demo) --------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What an import did or would do, for the command line and the demo loader."""
+
+    batch: AssetImport | None = None
+    problems: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    @property
+    def applied(self):
+        return self.batch is not None and self.batch.status == AssetImport.Status.APPLIED
+
+    @property
+    def created(self):
+        return self.batch.created_count if self.batch else 0
+
+    @property
+    def updated(self):
+        return self.batch.updated_count if self.batch else 0
+
+    @property
+    def unchanged(self):
+        return self.batch.unchanged_count if self.batch else 0
+
+    @property
+    def summary(self):
+        if self.batch is None:
+            return f"{len(self.problems)} problem(s) found; nothing was changed."
+        if self.batch.status == AssetImport.Status.FAILED:
+            return self.batch.error
+        return self.batch.describe()
+
+
+def import_file(data: bytes, *, owner=None, dry_run=False, user=None, filename="import.csv"):
+    """Check and (unless dry_run, or anything is wrong) apply a file now, in this process."""
+    try:
+        text = decode(data)
+    except FileProblem as exc:
+        return ImportResult(problems=[Problem(1, "", str(exc))])
+    batch = AssetImport.objects.create(
+        owner=owner, uploaded_by=user, filename=filename[:255], content=text
+    )
+    check(batch)
+    result = ImportResult(
+        batch=batch,
+        problems=[Problem(p.row, p.column, p.message) for p in batch.problems.all()],
+        rows=list(batch.staged.only("row", "reference", "action", "changed")),
+    )
+    if batch.problem_count > len(result.problems):
+        result.problems.append(
+            Problem(1, "", f"… and {batch.problem_count - len(result.problems):,} more problems.")
+        )
+    if dry_run:
+        batch.delete()
+        return result
+    if result.ok and batch.confirm(queue=False):
+        apply(batch, user=user)
+        if batch.status == AssetImport.Status.FAILED:
+            result.problems.append(Problem(1, "", batch.error))
+    discard_staging(batch)
+    return result

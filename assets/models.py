@@ -11,12 +11,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from pyproj import Transformer
 from simple_history.models import HistoricalRecords
+
+from diz_portal.validators import validate_single_line
+from partners.models import can_see_restricted  # the rule, shared with the site search
 
 # Great Britain (mainland and islands, not Northern Ireland), in WGS84 degrees.
 GB_LATITUDE = (49.8, 60.9)
@@ -54,6 +57,14 @@ def to_british_national_grid(latitude, longitude):
     return round(easting), round(northing)
 
 
+def to_british_national_grid_many(latitudes, longitudes):
+    """to_british_national_grid for many points in one call to PROJ."""
+    eastings, northings = _TO_BNG.transform(
+        [float(x) for x in longitudes], [float(y) for y in latitudes]
+    )
+    return [round(e) for e in eastings], [round(n) for n in northings]
+
+
 class PostcodeField(models.CharField):
     """A UK postcode, stored upper case with one space before the inward code."""
 
@@ -64,17 +75,6 @@ class PostcodeField(models.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalise_postcode(value) if value else value
-
-
-def can_see_restricted(user):
-    """Partner members and staff see partners-only assets. Runs one query, once per request."""
-    if user is None or not user.is_authenticated:
-        return False
-    cached = getattr(user, "_assets_can_see_restricted", None)
-    if cached is None:
-        cached = bool(user.is_staff or user.memberships.exists())
-        user._assets_can_see_restricted = cached
-    return cached
 
 
 class AssetQuerySet(models.QuerySet):
@@ -170,11 +170,13 @@ class Asset(models.Model):
         ],
         help_text="Unique and permanent, e.g. HDC-LC-000123: owner code, type code, number.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     asset_type = models.CharField(max_length=20, choices=AssetType, db_index=True)
     owner = models.ForeignKey("partners.Partner", models.PROTECT, related_name="assets")
     district = models.ForeignKey("partners.District", models.PROTECT, related_name="assets")
-    address = models.CharField(max_length=300, help_text="Street, place and town.")
+    address = models.CharField(
+        max_length=300, validators=[validate_single_line], help_text="Street, place and town."
+    )
     postcode = PostcodeField(blank=True, validators=[validate_postcode])
     uprn = models.CharField(
         "UPRN",
@@ -225,7 +227,7 @@ class Asset(models.Model):
     )
     tenure = models.CharField(max_length=20, choices=Tenure, blank=True)
     access_model = models.CharField(max_length=20, choices=AccessModel, blank=True)
-    current_use = models.CharField(max_length=200, blank=True)
+    current_use = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     availability = models.CharField(
         max_length=20, choices=Availability, default=Availability.AVAILABLE, db_index=True
     )
@@ -239,7 +241,7 @@ class Asset(models.Model):
     )
     notes = models.TextField(blank=True)
     last_verified = models.DateField(null=True, blank=True)
-    data_source = models.CharField(max_length=200, blank=True)
+    data_source = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     retired_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -316,10 +318,16 @@ class Asset(models.Model):
     def clean(self):
         if self.reference:
             self.reference = self.reference.strip().upper()
-        if self.power_supply == self.PowerSupply.NONE and self.power_available:
-            raise ValidationError(
-                {"power_available": "Power cannot be available when the power supply is none."}
-            )
+        errors = self.cross_field_errors(self.power_supply, self.power_available)
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def cross_field_errors(cls, power_supply, power_available):
+        """Rules between fields, as {field: message}: for forms and the CSV importer alike."""
+        if power_supply == cls.PowerSupply.NONE and power_available:
+            return {"power_available": "Power cannot be available when the power supply is none."}
+        return {}
 
     @property
     def is_public(self):
@@ -348,6 +356,9 @@ class EnquiryQuerySet(models.QuerySet):
 class Enquiry(models.Model):
     """An operator asking an asset owner about using an asset: the brokerage step."""
 
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         UNDER_REVIEW = "under_review", "Under review"
@@ -358,8 +369,8 @@ class Enquiry(models.Model):
     CLOSED = {Status.AGREED, Status.DECLINED}
 
     asset = models.ForeignKey(Asset, models.PROTECT, related_name="enquiries")
-    name = models.CharField("your name", max_length=100)
-    organisation = models.CharField(max_length=200)
+    name = models.CharField("your name", max_length=100, validators=[validate_single_line])
+    organisation = models.CharField(max_length=200, validators=[validate_single_line])
     email = models.EmailField("email address")
     message = models.TextField(max_length=5000)
     status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED, db_index=True)
@@ -407,6 +418,9 @@ class Enquiry(models.Model):
 class EnquiryNote(models.Model):
     """A dated note on an enquiry, optionally recording a change of status."""
 
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
     enquiry = models.ForeignKey(Enquiry, models.CASCADE, related_name="notes")
     note = models.TextField(max_length=5000)
     status = models.CharField(
@@ -430,8 +444,38 @@ class EnquiryNote(models.Model):
         return f"Note on enquiry {self.enquiry_id}"
 
 
+class ImportStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    INVALID = "invalid", "Problems found"
+    CHECKED = "checked", "Checked, waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed, waiting to be applied"
+    APPLYING = "applying", "Being applied"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed, nothing changed"
+
+
+class AssetImportQuerySet(models.QuerySet):
+    def for_partners(self, partners):
+        return self.filter(owner__in=partners)
+
+
 class AssetImport(models.Model):
-    """An uploaded CSV kept between preview and confirmation, and as a record afterwards."""
+    """An uploaded CSV and the background job that checks and then applies it.
+
+    The file is kept as text (at most ASSET_IMPORT_MAX_BYTES); the check job streams it row by
+    row, records every problem (AssetImportProblem) and stages every good row (StagedAsset).
+    Nothing reaches the register until someone confirms a clean check; the apply job then
+    writes every staged row in one transaction with set-based SQL (assets.importer).
+    """
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
+    Status = ImportStatus
+
+    # While one of these, the progress page refreshes itself.
+    RUNNING = {Status.WAITING, Status.CHECKING, Status.CONFIRMED, Status.APPLYING}
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
@@ -446,12 +490,174 @@ class AssetImport(models.Model):
     )
     filename = models.CharField(max_length=255)
     content = models.TextField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    rows_total = models.PositiveIntegerField(
+        default=0, help_text="Rows in the file (an estimate until the check has finished)."
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why applying failed.")
     created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     summary = models.CharField(max_length=300, blank=True)
 
+    objects = AssetImportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values),
+                name="asset_import_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="applied") | Q(applied_at__isnull=False),
+                name="asset_import_applied_has_date",
+            ),
+        ]
 
     def __str__(self):
         return f"Import of {self.filename}"
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING
+
+    @property
+    def percent_done(self):
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+    @property
+    def can_confirm(self):
+        return self.status == self.Status.CHECKED and (self.created_count or self.updated_count)
+
+    def progress(self):
+        """The job's state, for the progress page's script."""
+        return {
+            "status": self.status,
+            "label": self.get_status_display(),
+            "rows_done": self.rows_done,
+            "rows_total": self.rows_total,
+            "percent": self.percent_done,
+            "running": self.is_running,
+        }
+
+    def describe(self):
+        """What the import does (or would do), in one sentence."""
+        if self.problem_count:
+            return (
+                f"{self.problem_count:,} problem{'s' if self.problem_count != 1 else ''} found; "
+                "nothing was changed."
+            )
+        verb = "" if self.status == self.Status.APPLIED else "would be "
+        rows = self.created_count + self.updated_count + self.unchanged_count
+        return (
+            f"{rows:,} row{'s' if rows != 1 else ''}: {self.created_count:,} {verb}created, "
+            f"{self.updated_count:,} {verb}updated, {self.unchanged_count:,} unchanged."
+        )
+
+    def start_check(self):
+        """Queue the check job once this upload is committed (`assets.tasks.check_import`)."""
+        from assets.tasks import check_import
+
+        pk = self.pk
+        transaction.on_commit(lambda: check_import.enqueue(pk))
+
+    def confirm(self, *, queue=True):
+        """Queue the apply job (unless queue=False: the caller applies it now). Returns False,
+        and queues nothing, unless a clean check is waiting: confirming twice, or confirming a
+        file with problems, does nothing."""
+        confirmed = (
+            AssetImport.objects.filter(pk=self.pk, status=self.Status.CHECKED).update(
+                status=self.Status.CONFIRMED
+            )
+            == 1
+        )
+        if confirmed:
+            self.status = self.Status.CONFIRMED
+        if confirmed and queue:
+            from assets.tasks import apply_import
+
+            pk = self.pk
+            transaction.on_commit(lambda: apply_import.enqueue(pk))
+        return confirmed
+
+
+class AssetImportProblem(models.Model):
+    """One problem in an uploaded file, by spreadsheet row (the header is row 1) and column."""
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
+    batch = models.ForeignKey(AssetImport, models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=40, blank=True)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["batch", "row", "pk"]
+        indexes = [models.Index(fields=["batch", "row"], name="asset_import_problem_idx")]
+
+    def __str__(self):
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class StagedAsset(models.Model):
+    """A checked row of an import, waiting in the register's own column types.
+
+    Its data columns are copies of Asset's (added below), so applying an import is one
+    INSERT … SELECT and one UPDATE … FROM, not 100,000 saves.
+    """
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
+    class Action(models.TextChoices):
+        CREATE = "create", "New asset"
+        UPDATE = "update", "Update"
+
+    batch = models.ForeignKey(AssetImport, models.CASCADE, related_name="staged")
+    row = models.PositiveIntegerField()
+    action = models.CharField(max_length=6, choices=Action)
+    asset_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The asset an update changes."
+    )
+    changed = models.CharField(max_length=500, blank=True)
+    reference = models.CharField(max_length=40)
+    owner_id = models.BigIntegerField()
+    district_id = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["batch", "row"]
+        indexes = [models.Index(fields=["batch", "action", "row"], name="staged_asset_batch_idx")]
+
+    def __str__(self):
+        return f"Row {self.row}: {self.reference}"
+
+
+# The register's data columns, copied without their indexes: what an import may write.
+STAGED_COLUMNS = [
+    "name", "asset_type", "address", "postcode", "uprn", "usrn", "latitude", "longitude",
+    "easting", "northing", "height_m", "power_available", "power_supply", "fibre_connected",
+    "material", "kerb_offset_mm", "tenure", "access_model", "current_use", "availability",
+    "visibility", "viability_confirmed", "structural_check_date", "known_constraints", "notes",
+    "last_verified", "data_source",
+]  # fmt: skip
+
+
+def _staging_copy(name):
+    _, path, args, kwargs = Asset._meta.get_field(name).deconstruct()
+    kwargs.pop("db_index", None)
+    kwargs.pop("unique", None)
+    return Asset._meta.get_field(name).__class__(*args, **kwargs)
+
+
+for _name in STAGED_COLUMNS:
+    StagedAsset.add_to_class(_name, _staging_copy(_name))

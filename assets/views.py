@@ -15,6 +15,7 @@ from assets.forms import EnquiryForm
 from assets.models import Asset, can_see_restricted
 from assets.notifications import notify_enquiry
 from diz_portal.cache import CountCachingPaginator, query_key, versioned
+from diz_portal.clientip import client_ip
 
 PAGE_SIZE = 50
 ENQUIRY_LIMIT = 5  # per IP address per hour
@@ -197,13 +198,9 @@ def data_dictionary(request):
     )
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_limited(request):
     """True when this IP address has sent ENQUIRY_LIMIT enquiries within the hour."""
-    key = f"assets:enquiry:{_client_ip(request)}"
+    key = f"assets:enquiry:{client_ip(request)}"
     cache.add(key, 0, ENQUIRY_WINDOW)
     try:
         count = cache.incr(key)

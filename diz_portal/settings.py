@@ -6,6 +6,7 @@ and no start at all without a secret key unless debug is explicitly on.
 """
 
 import os
+import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -33,6 +34,16 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_count(name: str, default: int = 0) -> int:
+    """A whole number of 0 or more; anything else refuses to start rather than guess."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more; it is {value!r}.")
+    return int(value)
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -80,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in a path, query or form is a 400 before PostgreSQL or the page cache sees it.
+    "diz_portal.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "diz_portal.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,10 +136,21 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers take the lock when their transaction starts, and wait up to 20 s for it.
+    # Writers take the lock when their transaction starts, and wait up to 20 s for it. In WAL
+    # mode readers never wait for a writer (a background import, say), and writers wait only
+    # for each other's short transactions.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
+    # The test database is a file, not memory, so that a worker process a test starts reaches
+    # it too (tests/portal/test_worker.py); one per test run, so parallel runs never collide.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"diz-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # `make bench` only: adds /bench/ok/, a trivial view to compare throughput against.
@@ -151,7 +175,10 @@ TASKS = {
     }
 }
 
-# Cache: per-process memory by default, a shared Redis when several app servers run.
+# Caches. "default" holds the login and enquiry rate limits, so it must be shared by every
+# process: Redis when REDIS_URL is set, else the database ("diz_cache", created by migration
+# diz_portal 0005). "pages" holds whole pages and aggregates (diz_portal/cache.py); its keys
+# carry the content version, so per-process memory is safe there and keeps hits fast.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -159,16 +186,32 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "diz",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "diz-pages",
+        },
     }
 else:
     CACHES = {
         "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "diz_cache",
+            # Culling could forget a rate limit; one row per address and action is small.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "diz-portal",
+            "LOCATION": "diz-pages",
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
     }
+
+
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx on the same host:
+# 1). Decides the client address for rate limits (diz_portal/clientip.py); 0 trusts no header.
+DIZ_TRUSTED_PROXIES = env_count("DIZ_TRUSTED_PROXIES", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,6 +259,8 @@ if EMAIL_URL:
     EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
     EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
     EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+    # A mail server that stops answering must not hold a worker for ever (?timeout=N sets it).
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 30
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "DIZ Portal <noreply@diz.org.uk>")
@@ -314,7 +359,8 @@ MIDDLEWARE = [*MIDDLEWARE, "partners.middleware.StaffTwoFactorRequiredMiddleware
 # --- projects (issue 4) ---
 
 # --- assets (issue 5) ---
-ASSET_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# A county's street lights (130,000 rows of about 110 bytes) in one file; checked by a job.
+ASSET_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 ASSET_MAP_MAX_FEATURES = 2000
 
 # --- events (issue 6) ---

@@ -43,26 +43,35 @@ def upload(client, data):
     return client.post(reverse("admin:assets_asset_import"), {"file": file})
 
 
-def test_admin_import_preview_and_confirm(staff_client, partner_a, partner_b, manager):
+def test_admin_import_preview_and_confirm(
+    staff_client, partner_a, partner_b, manager, django_capture_on_commit_callbacks
+):
     assert staff_client.get(reverse("admin:assets_asset_import")).status_code == 200
-    response = upload(staff_client, make_csv(row(), row(reference="BET-LD-0001", owner="beta")))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(staff_client, make_csv(row(), row(reference="BET-LD-0001", owner="beta")))
     batch = AssetImport.objects.get()
     preview = reverse("admin:assets_asset_import_preview", args=[batch.pk])
     assertRedirects(response, preview)
     assertContains(staff_client.get(preview), "2 would be created")
     assert not Asset.objects.exists()
-    assertRedirects(staff_client.post(preview), reverse("admin:assets_asset_changelist"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assertRedirects(staff_client.post(preview), preview)
     assert set(Asset.objects.values_list("owner__slug", flat=True)) == {"alpha", "beta"}
     assert Asset.objects.get(reference="BET-LD-0001").history.get().history_user == manager
+    assertContains(staff_client.get(preview), "Import complete.")
 
 
-def test_admin_import_reports_row_errors_and_writes_nothing(staff_client, partner_a):
-    upload(staff_client, make_csv(row(), row(reference="ALP-LC-0002", latitude="70")))
+def test_admin_import_reports_row_errors_and_writes_nothing(
+    staff_client, partner_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(staff_client, make_csv(row(), row(reference="ALP-LC-0002", latitude="70")))
     preview = reverse("admin:assets_asset_import_preview", args=[AssetImport.objects.get().pk])
     response = staff_client.get(preview)
     assertContains(response, "nothing has been changed")
     assertContains(response, "<code>latitude</code>", html=False)
-    staff_client.post(preview)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(preview)
     assert not Asset.objects.exists()
 
 

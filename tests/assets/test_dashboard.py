@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from assets.models import Asset, AssetImport
 from tests.assets.factories import enable_mfa, make_asset, make_assets, make_enquiry
@@ -156,35 +156,48 @@ def upload(client, data, owner, name="assets.csv"):
     return client.post(reverse("dashboard:assets-import"), {"file": file, "owner": owner.pk})
 
 
-def test_dashboard_import_preview_then_confirm(client, member, partner_a):
+def test_dashboard_import_preview_then_confirm(
+    client, member, partner_a, django_capture_on_commit_callbacks
+):
     client.force_login(member)
-    response = upload(client, make_csv(row(owner=""), row(reference="ALP-LC-0101")), partner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, make_csv(row(owner=""), row(reference="ALP-LC-0101")), partner_a)
     batch = AssetImport.objects.get()
     preview = reverse("dashboard:assets-import-preview", args=[batch.pk])
     assertRedirects(response, preview)
     page = client.get(preview)
-    assertContains(page, "2 row(s): 2 would be created")
+    assertContains(page, "2 rows: 2 would be created")
+    assertContains(page, "Confirm and import")
     assert not Asset.objects.exists()
-    response = client.post(preview)
-    assertRedirects(response, reverse("dashboard:assets-list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(preview)
+    assertRedirects(response, preview)
     assert Asset.objects.filter(owner=partner_a).count() == 2
     batch.refresh_from_db()
-    assert batch.applied_at is not None
+    assert batch.status == AssetImport.Status.APPLIED and batch.applied_at is not None
+    assertContains(client.get(preview), "Import complete.")
     assert Asset.objects.first().history.first().history_user == member
     # An applied import cannot be applied again.
-    assert client.post(preview).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(preview)
+    assert Asset.objects.filter(owner=partner_a).count() == 2
+    assert Asset.history.count() == 2
 
 
-def test_dashboard_import_shows_row_errors_and_writes_nothing(client, member, partner_a, partner_b):
+def test_dashboard_import_shows_row_errors_and_writes_nothing(
+    client, member, partner_a, partner_b, django_capture_on_commit_callbacks
+):
     make_asset(reference="BET-LD-0001", owner=partner_b, name="Beta land")
     client.force_login(member)
-    upload(client, make_csv(row(), row(reference="BET-LD-0001", owner="")), partner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, make_csv(row(), row(reference="BET-LD-0001", owner="")), partner_a)
     preview = reverse("dashboard:assets-import-preview", args=[AssetImport.objects.get().pk])
     page = client.get(preview)
-    assert page.status_code == 400
-    assertContains(page, "belongs to another partner", status_code=400)
-    assertContains(page, "<td>3</td>", status_code=400)
-    assert client.post(preview).status_code == 400
+    assertContains(page, "belongs to another partner")
+    assertContains(page, "<td>3</td>")
+    assertNotContains(page, "Confirm and import")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(preview)
     assert not Asset.objects.filter(owner=partner_a).exists()
 
 

@@ -152,7 +152,16 @@ def test_import_pages(page, login, member, partner_a, tmp_path):
     page.wait_for_selector("text=Confirm and import")
     assert_accessible(page)
     page.click("text=Confirm and import")
-    page.wait_for_selector("text=Import of good.csv complete")
+    page.wait_for_selector("text=Import complete.")
     assert Asset.objects.filter(owner=partner_a).count() == 1
     assert AssetImport.objects.filter(applied_at__isnull=False).count() == 1
+    assert_accessible(page)
+    # A job still running: the progress page, whose script polls the status.
+    AssetImport.objects.filter(applied_at__isnull=False).update(
+        status="checking", rows_done=1, rows_total=4, applied_at=None
+    )
+    page.reload()
+    page.wait_for_selector("progress")
+    with page.expect_response(lambda r: r.url.endswith("/status.json")):
+        pass
     assert_accessible(page)

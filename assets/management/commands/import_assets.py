@@ -40,16 +40,16 @@ class Command(BaseCommand):
             partner = Partner.objects.filter(slug=owner).first()
             if partner is None:
                 raise CommandError(f"No partner has the slug {owner!r}.")
-        result = importer.import_file(path.read_bytes(), owner=partner, dry_run=dry_run)
+        result = importer.import_file(
+            path.read_bytes(), owner=partner, dry_run=dry_run, filename=path.name
+        )
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(str(problem))
             raise CommandError(result.summary)
         for row in result.rows:
             if row.action == "update":
-                self.stdout.write(
-                    f"row {row.row}: update {row.reference} ({', '.join(row.changed)})"
-                )
+                self.stdout.write(f"row {row.row}: update {row.reference} ({row.changed})")
             elif row.action == "create":
                 self.stdout.write(f"row {row.row}: create {row.reference}")
         prefix = "Dry run, nothing written. " if dry_run else ""

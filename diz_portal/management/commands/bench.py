@@ -67,6 +67,9 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=40, help="Timed requests per page.")
         parser.add_argument("--load-seconds", type=int, default=8, help="Seconds per load run.")
         parser.add_argument("--skip-load", action="store_true", help="Skip the gunicorn part.")
+        parser.add_argument(
+            "--skip-import", action="store_true", help="Skip the 100,000-row import part."
+        )
 
     def handle(self, *args, **options):
         name = str(settings.DATABASES["default"]["NAME"])
@@ -81,6 +84,11 @@ class Command(BaseCommand):
         rows = []
         rows += self.measure_pages(options["requests"])
         rows += self.measure_exports()
+        if not options["skip_import"]:
+            from assets import import_bench
+
+            self.stdout.write("Import of a county-sized file through a worker…")
+            rows += import_bench.measure(self.stdout)
         if not options["skip_load"]:
             rows += self.measure_load(options["load_seconds"])
         self.report(rows)
