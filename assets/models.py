@@ -636,7 +636,7 @@ class StagedAsset(models.Model):
 
     class Meta:
         ordering = ["batch", "row"]
-        indexes = [models.Index(fields=["batch", "action", "row"], name="staged_asset_batch_idx")]
+        indexes = [models.Index(fields=["batch", "row"], name="staged_asset_batch_idx")]
 
     def __str__(self):
         return f"Row {self.row}: {self.reference}"

@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='stagedasset',
-            index=models.Index(fields=['batch', 'action', 'row'], name='staged_asset_batch_idx'),
+            index=models.Index(fields=['batch', 'row'], name='staged_asset_batch_idx'),
         ),
         migrations.RunPython(set_status_of_earlier_uploads, migrations.RunPython.noop),
     ]
