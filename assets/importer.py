@@ -640,6 +640,17 @@ def apply(batch, *, user=None):
     return batch
 
 
+def give_up(batch, reason):
+    """Mark a job that crashed as failed, unless it got as far as applying (then the register
+    holds its rows and only the search index may lag: `rebuild_search_index` mends that)."""
+    AssetImport.objects.filter(pk=batch.pk).exclude(status=AssetImport.Status.APPLIED).update(
+        status=AssetImport.Status.FAILED,
+        error=f"{reason} Nothing was changed. Upload the file again; if it happens again, "
+        "send it to the programme team.",
+        summary="Failed: nothing changed.",
+    )
+
+
 def reindex(batch):
     """Bring the search entries of the written assets up to date, a chunk at a time.
 

@@ -5,6 +5,8 @@ import with a conditional UPDATE of the status, so a job run twice (a retry, a s
 does its work once.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -15,12 +17,21 @@ from assets import importer
 from assets.models import AssetImport
 from diz_portal import outbox
 
+logger = logging.getLogger(__name__)
+
 
 @task(queue_name="imports")
 def check_import(import_id: int):
     batch = AssetImport.objects.select_related("owner").filter(pk=import_id).first()
-    if batch is not None:
+    if batch is None:
+        return
+    try:
         importer.check(batch)
+    except Exception:
+        # Whatever went wrong, the person watching the progress page must not wait forever.
+        logger.exception("Import %s could not be checked", import_id)
+        importer.give_up(batch, "The file could not be checked because of a fault on our side.")
+        raise
 
 
 @task(queue_name="imports")
@@ -28,8 +39,14 @@ def apply_import(import_id: int):
     batch = AssetImport.objects.select_related("owner", "uploaded_by").filter(pk=import_id).first()
     if batch is None:
         return
-    importer.apply(batch)
-    importer.discard_staging(batch)
+    try:
+        importer.apply(batch)
+    except Exception:
+        logger.exception("Import %s could not be applied", import_id)
+        importer.give_up(batch, "The import could not be applied because of a fault on our side.")
+        raise
+    finally:
+        importer.discard_staging(batch)
     notify_uploader(batch)
 
 

@@ -225,3 +225,20 @@ def test_uploader_is_emailed_when_the_import_finishes(
     assertContains(page, "Recent imports")
     assertContains(page, "Applied")
     assertNotContains(page, "Confirm and import")
+
+
+def test_a_crashed_check_fails_the_import_instead_of_hanging(partner_a, monkeypatch):
+    from assets import tasks
+
+    batch = upload_batch(make_csv(*rows(3)), owner=partner_a)
+
+    def crash(batch):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(importer, "check", crash)
+    with pytest.raises(RuntimeError):
+        tasks.check_import.call(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == AssetImport.Status.FAILED
+    assert "fault on our side" in batch.error
+    assert not batch.is_running
