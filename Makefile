@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-DEV_ENV := DJANGO_DEBUG=1
+# Emailed links point at the local server, not www.diz.org.uk.
+DEV_ENV = DJANGO_DEBUG=1 DJANGO_SITE_URL=http://127.0.0.1:$(PORT)
 PORT ?= 8000
 
 .PHONY: install run test test-fast lint format bench clean

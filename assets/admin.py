@@ -3,8 +3,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.timesince import timesince
 from simple_history.admin import SimpleHistoryAdmin
 
 from assets.dashboard_views import import_context
@@ -181,9 +179,7 @@ class EnquiryAdmin(SimpleHistoryAdmin):
         """How long the operator has waited: to now while open, to closing otherwise."""
         if obj.created_at is None:
             return "-"
-        end = obj.closed_at or timezone.now()
-        suffix = "" if obj.is_open else " (closed)"
-        return timesince(obj.created_at, end) + suffix
+        return obj.waited_text + ("" if obj.is_open else " (closed)")
 
     def view_on_site(self, obj):
         return obj.asset.get_absolute_url()

@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from pyproj import Transformer
 from simple_history.models import HistoricalRecords
 
@@ -413,6 +414,15 @@ class Enquiry(models.Model):
         """How long the operator has waited: until now while open, until closing otherwise."""
         end = self.closed_at or timezone.now()
         return end - self.created_at
+
+    @property
+    def waited_text(self) -> str:
+        """The waiting time in words ("3 days, 2 hours"), never "0 minutes"."""
+        if self.created_at is None:
+            return ""
+        if self.waiting_time < timedelta(minutes=1):
+            return "less than a minute"
+        return timesince(self.created_at, self.closed_at or timezone.now())
 
 
 class EnquiryNote(models.Model):

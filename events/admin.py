@@ -33,7 +33,7 @@ def _csv_cell(value):
 @admin.register(Event)
 class EventAdmin(SimpleHistoryAdmin):
     list_display = [
-        "title", "start", "format", "status", "published", "series", "confirmed", "waiting",
+        "title", "start", "format", "state", "published", "series", "confirmed", "waiting",
         "capacity",
     ]  # fmt: skip
     list_filter = ["published", "status", "format", "series", "hosts", "start"]
@@ -45,6 +45,10 @@ class EventAdmin(SimpleHistoryAdmin):
     inlines = [SpeakerInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["export_attendees", "send_followup_email"]
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj):
+        return obj.state_label
     fieldsets = [
         (None, {"fields": ["title", "slug", "series", "summary", "description", "published"]}),
         ("When", {"fields": ["start", "end", "status"]}),

@@ -240,12 +240,24 @@ class Event(models.Model):
         return self.end < timezone.now()
 
     @property
+    def state_label(self):
+        """The event's state as the dashboard and admin show it: a scheduled event that has
+        ended "took place"; proposals are "proposed" until published."""
+        if not self.published:
+            return "Proposed (not published)"
+        if self.status == self.Status.SCHEDULED and self.is_past:
+            return "Took place"
+        return self.get_status_display()
+
+    @property
     def location(self):
         """Public place text: the joining link never appears here."""
         if self.is_online:
             return "Online"
         parts = [self.venue_name, " ".join(self.address.split()), self.postcode]
-        place = ", ".join(p for p in parts if p)
+        # Past events whose place the record lacks hold "not recorded" in each part: say so once.
+        known = [p for p in parts if p and "not recorded" not in p.lower()]
+        place = ", ".join(known) if known or not any(parts) else "Venue not recorded"
         return f"{place} (and online)" if self.format == self.Format.HYBRID else place
 
     @property
