@@ -156,6 +156,17 @@ def _clean(text):
     return "" if text.strip() in {"", "—", "-", "n/a"} else text.strip()
 
 
+def demo_name(place, source_type):
+    """"Water Gardens CCTV column", "High Street car park": the place, then what the asset is,
+    keeping acronyms and not repeating what the place already says."""
+    kind = " ".join(
+        word if word.isupper() else word.lower() for word in source_type.split(" (")[0].split()
+    )
+    if place.lower().endswith(kind.lower()):
+        return place
+    return f"{place} {kind}"
+
+
 def convert(source_text, slugs=None):
     """The illustrative rows as a register CSV (text), ready for the importer."""
     slugs = slugs or {}
@@ -179,7 +190,7 @@ def convert(source_text, slugs=None):
         writer.writerow(
             {
                 "reference": row["asset_id"],
-                "name": f"{place} {row['asset_type'].split(' (')[0].lower()}",
+                "name": demo_name(place, row["asset_type"]),
                 "asset_type": asset_type,
                 "owner": slugs.get(slug, slug),
                 "district": DISTRICTS[row["district"]],

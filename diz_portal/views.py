@@ -76,15 +76,15 @@ def health(request):
 
 
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return render(request, "errors/400.html", {"error_page": True}, status=400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return render(request, "errors/403.html", {"error_page": True}, status=403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return render(request, "errors/404.html", {"error_page": True}, status=404)
 
 
 def server_error(request):

@@ -54,6 +54,16 @@ def send_registration_email(registration, *, promoted=False, reminder=False):
     outbox.queue(message, kind="registration")
 
 
+def send_cancellation_email(registration):
+    """Confirms a cancelled registration, so someone who did not ask for it can say so."""
+    event = registration.event
+    context = {"event": event, "registration": registration, "event_url": event.get_absolute_url()}
+    message = _message(
+        f"Your registration is cancelled: {event.title}", "cancelled", context, [registration.email]
+    )
+    outbox.queue(message, kind="registration")
+
+
 def send_followup(event, registrations):
     """Queue the after-event links to each registrant; returns how many were queued.
 

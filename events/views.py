@@ -3,15 +3,16 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from events.calendar import build_calendar
-from events.emails import notify_proposal, send_registration_email
+from events.emails import notify_proposal, send_cancellation_email, send_registration_email
 from events.filters import EventFilter
 from events.forms import ProposalForm, RegistrationForm
 from events.models import Event, EventSeries, Registration, RegistrationRefused
@@ -143,8 +144,9 @@ def registration_manage(request, token):
     return render(request, "events/registration_manage.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def registration_cancel(request, token):
+    """Ask first (GET), then cancel (POST): the registrant is emailed that it is done."""
     registration = _registration_or_404(token)
     if not registration.is_active:
         messages.info(request, "This registration was already cancelled.")
@@ -152,10 +154,20 @@ def registration_cancel(request, token):
         messages.error(
             request, "This event has already taken place, so there is nothing to cancel."
         )
+    elif request.method != "POST":
+        context = {"registration": registration, "event": registration.event, "token": token}
+        return render(request, "events/registration_cancel.html", context)
     else:
-        for promoted in registration.cancel():
-            send_registration_email(promoted, promoted=True)
-        messages.success(request, "Your registration is cancelled. Thank you for letting us know.")
+        with transaction.atomic():
+            promoted = registration.cancel()
+            send_cancellation_email(registration)
+            for other in promoted:
+                send_registration_email(other, promoted=True)
+        messages.success(
+            request,
+            "Your registration is cancelled. We have emailed you to confirm it. Thank you for "
+            "letting us know.",
+        )
     return redirect("events:manage", token=token)
 
 

@@ -92,11 +92,19 @@ class AcceptInvitationForm(forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
 
+    def clean_new_password1(self):
+        # A weak password is a fault of the first box, so its error goes there.
+        password1 = self.cleaned_data.get("new_password1")
+        if password1:
+            password_validation.validate_password(password1, self.user)
+        return password1
+
     def clean_new_password2(self):
         password1 = self.cleaned_data.get("new_password1")
         password2 = self.cleaned_data.get("new_password2")
         if password1 and password2 and password1 != password2:
-            raise ValidationError("The two passwords do not match.", code="password_mismatch")
-        if password2:
-            password_validation.validate_password(password2, self.user)
+            raise ValidationError(
+                "The two passwords do not match. Enter the same password in both boxes.",
+                code="password_mismatch",
+            )
         return password2

@@ -31,3 +31,11 @@ def test_demo_loads_every_illustrative_asset_idempotently():
     again = demo.load()
     assert again.ok and again.unchanged == 31
     assert Asset.history.count() == 31
+
+
+def test_demo_names_keep_acronyms_and_do_not_repeat_themselves():
+    from assets.demo import demo_name
+
+    assert demo_name("High Road", "CCTV column") == "High Road CCTV column"
+    assert demo_name("High Street car park", "Car park (surface)") == "High Street car park"
+    assert demo_name("Civic Centre", "Building rooftop") == "Civic Centre building rooftop"

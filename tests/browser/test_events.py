@@ -70,7 +70,11 @@ def test_register_confirm_manage_and_cancel(page, events):
     assert page.locator("h1").inner_text() == "Your registration"
     assert event.joining_link in page.content()
     assert_accessible(page)
-    page.click("button:has-text('Cancel my registration')")
+    page.click("text=Cancel my registration")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Are you sure you want to cancel your registration?"
+    assert_accessible(page)
+    page.click("button:has-text('Yes, cancel my registration')")
     page.wait_for_load_state()
     assert "Your registration is cancelled" in page.content()
     assert_accessible(page)

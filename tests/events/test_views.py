@@ -337,8 +337,11 @@ def test_cancel_through_manage_link_promotes_and_emails_the_first_waiting(
     second.refresh_from_db()
     third.refresh_from_db()
     assert (first.status, second.status, third.status) == ("cancelled", "confirmed", "waiting")
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(mail.outbox) == 2
+    cancelled, message = mail.outbox
+    assert cancelled.to == ["first@example.org"]
+    assert cancelled.subject == f"Your registration is cancelled: {event.title}"
+    assert "register again" in cancelled.body
     assert message.to == ["second@example.org"]
     assert "A place has come up" in message.subject
     assert event.joining_link in message.body
@@ -346,12 +349,17 @@ def test_cancel_through_manage_link_promotes_and_emails_the_first_waiting(
     # Cancelling again changes nothing and emails nobody.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("events:cancel", args=[first.token]))
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
-def test_cancel_needs_post(client):
-    registration = register(make_event())
-    assert client.get(reverse("events:cancel", args=[registration.token])).status_code == 405
+def test_cancel_asks_first(client):
+    registration = register(make_event(title="Rural 5G seminar"))
+    manage = client.get(reverse("events:manage", args=[registration.token]))
+    assertContains(manage, f'href="{reverse("events:cancel", args=[registration.token])}"')
+    page = client.get(reverse("events:cancel", args=[registration.token]))
+    assertContains(page, "Are you sure you want to cancel your registration?")
+    assertContains(page, "Yes, cancel my registration")
+    assertContains(page, "No, keep my registration")
     registration.refresh_from_db()
     assert registration.status == "confirmed"
 

@@ -125,6 +125,9 @@ def test_weak_or_mismatched_passwords_are_form_errors(client, partner_a):
     response = accept(client, url, password="short")
     assert response.status_code == 400
     assertContains(response, "This password is too short", status_code=400)
+    # The weak password's error is on the first box, where the fault is.
+    errors = response.context["form"].errors
+    assert "new_password1" in errors and "new_password2" not in errors
     response = accept(client, url, password="password123")
     assertContains(response, "This password is too common", status_code=400)
     response = accept(client, url, password=NEW_PASSWORD, again=NEW_PASSWORD + "!")

@@ -136,3 +136,11 @@ def test_500_page_renders_without_database_or_request():
 
 def test_post_to_a_read_only_page_is_refused(client):
     assert client.post(reverse("home")).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/partners/no-such-partner/"])
+def test_a_404_marks_no_menu_item_as_current(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert 'aria-current="page">Partners' not in response.content.decode()
+    assert 'aria-current="page">About' not in response.content.decode()
