@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from diz_portal.models import OutboundEmail
 from partners.models import Invitation, Membership
@@ -293,3 +293,9 @@ def test_staff_login_asks_for_the_authenticator_code(client, manager):
     )
     assertRedirects(response, reverse("mfa_authenticate"), fetch_redirect_response=False)
     assert "_auth_user_id" not in client.session
+
+
+def test_account_pages_use_sentence_case(client):
+    page = client.get(reverse("account_reset_password"))
+    assertContains(page, "Password reset")
+    assertNotContains(page, "Password Reset")
