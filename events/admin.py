@@ -1,13 +1,10 @@
-import csv
-
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.http import HttpResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from diz_portal.csvsafe import neutralise
 from events.emails import send_followup, send_registration_email
+from events.exports import attendees_csv
 from events.models import Event, EventSeries, Registration, Speaker
 
 
@@ -22,12 +19,6 @@ class EventSeriesAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-def _csv_cell(value):
-    """Spreadsheets run cells starting with =, +, -, @, tab or CR as formulas: the site-wide
-    rule in diz_portal.csvsafe quotes them (and is undone exactly by csvsafe.restore)."""
-    return neutralise(str(value))
 
 
 @admin.register(Event)
@@ -49,6 +40,7 @@ class EventAdmin(SimpleHistoryAdmin):
     @admin.display(description="state", ordering="status")
     def state(self, obj):
         return obj.state_label
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "series", "summary", "description", "published"]}),
         ("When", {"fields": ["start", "end", "status"]}),
@@ -99,40 +91,8 @@ class EventAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Export attendees of the selected events (CSV)")
     def export_attendees(self, request, queryset):
-        registrations = (
-            Registration.objects.filter(event__in=queryset, purged_at__isnull=True)
-            .select_related("event")
-            .order_by("event__start", "event__pk", "created_at", "pk")
-        )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "Event",
-                "Event date",
-                "Name",
-                "Email",
-                "Organisation",
-                "Needs",
-                "Status",
-                "Registered",
-            ]
-        )
-        for r in registrations:
-            writer.writerow(
-                [
-                    _csv_cell(r.event.title),
-                    timezone.localtime(r.event.start).strftime("%Y-%m-%d %H:%M"),
-                    _csv_cell(r.name),
-                    _csv_cell(r.email),
-                    _csv_cell(r.organisation),
-                    _csv_cell(r.needs),
-                    r.get_status_display(),
-                    timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-                ]
-            )
-        return response
+        registrations = Registration.objects.filter(event__in=queryset)
+        return attendees_csv(registrations, "attendees.csv")
 
     @admin.action(description="Email slides and recording links to confirmed attendees")
     def send_followup_email(self, request, queryset):

@@ -97,10 +97,12 @@ class ProposalForm(forms.ModelForm):
         self.fields["series"].required = False
 
     def save(self, commit=True, *, user=None):
+        """A new proposal gets its address and proposer; a corrected one keeps them."""
         event = super().save(commit=False)
         event.published = False
-        event.proposed_by = user
-        event.slug = unique_slug(event.title, event.start)
+        if event.pk is None:
+            event.proposed_by = user
+            event.slug = unique_slug(event.title, event.start)
         if commit:
             event.save()
             event.hosts.set([self.cleaned_data["partner"]])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from events.calendar import build_calendar
 from events.emails import notify_proposal, send_cancellation_email, send_registration_email
+from events.exports import attendees_csv
 from events.filters import EventFilter
 from events.forms import ProposalForm, RegistrationForm
 from events.models import Event, EventSeries, Registration, RegistrationRefused
@@ -238,6 +239,37 @@ def dashboard_propose(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def dashboard_proposal_edit(request, slug):
+    """A host's members correct their proposal until the programme team publishes it; after
+    that the event is the team's to change (a published event has registrants)."""
+    partners = Partner.objects.for_user(request.user).order_by("name")
+    event = get_object_or_404(Event.objects.hosted_by(partners).filter(published=False), slug=slug)
+    form = ProposalForm(
+        request.POST or None,
+        instance=event,
+        partners=partners,
+        initial={"partner": event.hosts.filter(pk__in=partners).first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save(user=request.user)
+        messages.success(
+            request, f"Saved your changes to “{event.title}”. The programme team will see them."
+        )
+        return redirect("dashboard:events-index")
+    return render(request, "events/dashboard/propose.html", {"form": form, "event": event})
+
+
+@login_required
+@require_safe
+def dashboard_registrations_csv(request, slug):
+    """The registrations of an event an organisation of the user hosts, as CSV (else 404)."""
+    hosted = Event.objects.hosted_by(Partner.objects.for_user(request.user))
+    event = get_object_or_404(hosted, slug=slug)
+    return attendees_csv(event.registrations.all(), f"{event.slug}-registrations.csv")
+
+
+@login_required
 @require_safe
 def dashboard_registrations(request, slug):
     """Only for events an organisation of the user hosts; anything else is a 404."""
@@ -247,5 +279,10 @@ def dashboard_registrations(request, slug):
     return render(
         request,
         "events/dashboard/registrations.html",
-        {"event": event, "registrations": registrations, "back": reverse("dashboard:events-index")},
+        {
+            "event": event,
+            "registrations": registrations,
+            "back": reverse("dashboard:events-index"),
+            "csv_url": reverse("dashboard:events-registrations-csv", args=[event.slug]),
+        },
     )
