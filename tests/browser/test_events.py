@@ -128,7 +128,19 @@ def test_dashboard_pages(page, login, events):
     page.wait_for_load_state()
     assert "programme team has been told" in page.content()
     assert_accessible(page)
-    assert Event.objects.get(title="Rural broadband surgery").published is False
+    proposed = Event.objects.get(title="Rural broadband surgery")
+    assert proposed.published is False
+    # The proposal can be corrected until it is published.
+    page.click("a:has-text('Rural broadband surgery')")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Correct your proposal"
+    assert_accessible(page)
+    page.fill("#id_title", "Rural broadband surgery (online)")
+    page.click("button:has-text('Save the changes')")
+    page.wait_for_load_state()
+    assert "Saved your changes" in page.content()
+    proposed.refresh_from_db()
+    assert proposed.title == "Rural broadband surgery (online)"
     page.goto(reverse("dashboard:index"))
     assert_accessible(page)
 
