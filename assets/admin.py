@@ -3,15 +3,41 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from assets.dashboard_views import import_context
 from assets.forms import ImportForm
 from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
+from diz_portal.history import PortalHistoryAdmin
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = "data verified"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Not for 12 months, or never")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.not_verified_recently()
+        return queryset
+
+
+class ResponseFilter(admin.SimpleListFilter):
+    title = "first response"
+    parameter_name = "response"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Past the target")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        return queryset
 
 
 @admin.register(Asset)
-class AssetAdmin(SimpleHistoryAdmin):
+class AssetAdmin(PortalHistoryAdmin):
     list_display = [
         "reference",
         "name",
@@ -31,6 +57,7 @@ class AssetAdmin(SimpleHistoryAdmin):
         "power_available",
         "fibre_connected",
         ("retired_at", admin.EmptyFieldListFilter),
+        VerifiedFilter,
         "owner",
     ]
     search_fields = ["reference", "name", "address", "postcode", "uprn", "usrn"]
@@ -165,9 +192,9 @@ class EnquiryNoteInline(admin.TabularInline):
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(SimpleHistoryAdmin):
+class EnquiryAdmin(PortalHistoryAdmin):
     list_display = ["__str__", "asset", "organisation", "status", "created_at", "waited"]
-    list_filter = ["status", "asset__owner"]
+    list_filter = ["status", ResponseFilter, "asset__owner"]
     search_fields = ["name", "organisation", "email", "asset__reference", "asset__name"]
     list_select_related = ["asset"]
     readonly_fields = ["created_at", "updated_at", "closed_at", "waited"]

@@ -96,6 +96,11 @@ class AssetQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("owner", "district")
 
+    def not_verified_recently(self):
+        """Assets in the register whose data nobody has confirmed for a year (or ever)."""
+        cutoff = timezone.localdate() - timedelta(days=365)
+        return self.active().filter(Q(last_verified__lt=cutoff) | Q(last_verified__isnull=True))
+
     def owned_by(self, partners):
         """Assets of these partners, retired ones included (the dashboard)."""
         return self.filter(owner__in=partners)
@@ -353,6 +358,13 @@ class EnquiryQuerySet(models.QuerySet):
     def open(self):
         return self.filter(closed_at__isnull=True)
 
+    def overdue(self, now=None):
+        """Still waiting for a first response after the response target."""
+        now = now or timezone.now()
+        return self.filter(
+            status=Enquiry.Status.RECEIVED, created_at__lt=now - Enquiry.RESPONSE_TARGET
+        )
+
 
 class Enquiry(models.Model):
     """An operator asking an asset owner about using an asset: the brokerage step."""
@@ -368,6 +380,8 @@ class Enquiry(models.Model):
         DECLINED = "declined", "Declined"
 
     CLOSED = {Status.AGREED, Status.DECLINED}
+    # Ten working days to a first response (the DCIA brokerage pilots' norm), as two weeks.
+    RESPONSE_TARGET = timedelta(days=14)
 
     asset = models.ForeignKey(Asset, models.PROTECT, related_name="enquiries")
     name = models.CharField("your name", max_length=100, validators=[validate_single_line])

@@ -1,8 +1,9 @@
 """The register's sections on the home page, partner pages and the dashboard."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
-from assets.models import Asset, Enquiry, can_see_restricted
+from assets.models import Asset, Enquiry, EnquiryNote, can_see_restricted
 from diz_portal.cache import versioned
 
 PARTNER_LIST_LENGTH = 5
@@ -57,3 +58,20 @@ def dashboard(request, partners):
         "assets": assets,
         "open_enquiries": open_enquiries,
     }
+
+
+def attention(request):
+    """Enquiries past their response target and assets not checked for a year: two counts,
+    cached until the register next changes (the second scans the register)."""
+    enquiries = Enquiry.objects.overdue().count()
+    stale = versioned("assets-not-verified", lambda: Asset.objects.not_verified_recently().count())
+    return [
+        {"label": "Enquiries with no response within the target",
+         "count": enquiries, "url": reverse("admin:assets_enquiry_changelist") + "?response=overdue"},
+        {"label": "Assets not verified for 12 months",
+         "count": stale, "url": reverse("admin:assets_asset_changelist") + "?verified=stale"},
+    ]  # fmt: skip
+
+
+def partner_history():
+    return [Asset, Enquiry, EnquiryNote]

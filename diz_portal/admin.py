@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 
 from diz_portal import outbox
+from diz_portal.history import PortalHistoryAdmin
 from diz_portal.models import OutboundEmail, Page, SiteContent
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(SimpleHistoryAdmin):
+class SiteContentAdmin(PortalHistoryAdmin):
     fieldsets = [
         ("Home page", {"fields": ["vision", "introduction"]}),
         (
@@ -33,7 +33,7 @@ class SiteContentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(SimpleHistoryAdmin):
+class PageAdmin(PortalHistoryAdmin):
     list_display = ["title", "slug", "section", "nav_order", "show_in_navigation", "published"]
     list_editable = ["nav_order", "show_in_navigation", "published"]
     list_filter = ["section", "published"]

@@ -7,6 +7,10 @@ An app may define `sections.py` with any of the hooks below; each returns None o
 - partner_detail(request, partner): a section of a partner's public page
 - project_detail(request, project): a section of a project's public page
 - dashboard(request, partners): a section of a partner user's dashboard
+- attention(request): a list of things the programme manager should act on, each a dict with
+  `label`, `count` and `url` (a filtered admin list); shown on the admin index when non-zero
+- partner_history(): the models with history that partner users change, for the admin's
+  "recent changes by partners"
 """
 
 from importlib import import_module
@@ -27,3 +31,19 @@ def collect(hook: str, *args) -> list[dict]:
         if func is not None and (section := func(*args)):
             sections.append(section)
     return sections
+
+
+def collect_lists(hook: str, *args) -> list:
+    """Every app's `hook` result, where each is a list, joined into one."""
+    joined = []
+    for app in settings.PORTAL_APPS:
+        try:
+            module = import_module(f"{app}.sections")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.sections":
+                raise
+            continue
+        func = getattr(module, hook, None)
+        if func is not None:
+            joined.extend(func(*args) or [])
+    return joined

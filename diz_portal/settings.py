@@ -67,7 +67,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 PORTAL_APPS = ["diz_portal", "partners", "projects", "assets", "events"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "diz_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

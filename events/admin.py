@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 
+from diz_portal.history import PortalHistoryAdmin
 from events.emails import send_followup, send_registration_email
 from events.exports import attendees_csv
 from events.models import Event, EventSeries, Registration, Speaker
@@ -15,19 +15,48 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(EventSeries)
-class EventSeriesAdmin(SimpleHistoryAdmin):
+class EventSeriesAdmin(PortalHistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+class WhenFilter(admin.SimpleListFilter):
+    """Upcoming events first (soonest at the top), unless the manager asks for past ones."""
+
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("past", "Past"), ("all", "All")]
+
+    def choices(self, changelist):
+        # "Upcoming" is what the list shows with no choice made, so it is marked as chosen.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "upcoming") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "past":
+            return queryset.filter(end__lt=now)
+        if self.value() == "all" or (self.value() is None and request.method == "POST"):
+            # The default only narrows what is shown: an action posted without a choice
+            # applies to whichever events were ticked.
+            return queryset
+        return queryset.filter(end__gte=now)
+
+
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(PortalHistoryAdmin):
     list_display = [
         "title", "start", "format", "state", "published", "series", "confirmed", "waiting",
         "capacity",
     ]  # fmt: skip
-    list_filter = ["published", "status", "format", "series", "hosts", "start"]
+    list_filter = [WhenFilter, "published", "status", "format", "series", "hosts", "start"]
     search_fields = ["title", "summary", "venue_name", "postcode"]
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
@@ -36,6 +65,10 @@ class EventAdmin(SimpleHistoryAdmin):
     inlines = [SpeakerInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["export_attendees", "send_followup_email"]
+
+    def get_ordering(self, request):
+        # Soonest first among upcoming events; most recent first among past ones.
+        return ["start"] if request.GET.get("when", "upcoming") == "upcoming" else ["-start"]
 
     @admin.display(description="state", ordering="status")
     def state(self, obj):
@@ -130,7 +163,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(SimpleHistoryAdmin):
+class RegistrationAdmin(PortalHistoryAdmin):
     list_display = ["name", "email", "event", "status", "created_at", "followup_sent_at"]
     list_filter = ["status", "event"]
     search_fields = ["name", "email", "organisation", "event__title"]

@@ -1,5 +1,6 @@
 """Events sections on other apps' pages (see diz_portal/sections.py). One query each."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
@@ -53,3 +54,17 @@ def dashboard(request, partners):
         .order_by("-start", "-pk")[:5]
     )
     return {"template": "events/includes/dashboard_section.html", "events": events}
+
+
+def attention(request):
+    """Events partners proposed that wait for the programme team: one query."""
+    waiting = Event.objects.filter(published=False, proposed_by__isnull=False)
+    url = reverse("admin:events_event_changelist")
+    return [
+        {"label": "Event proposals waiting to be published", "count": waiting.count(),
+         "url": f"{url}?published__exact=0"},
+    ]  # fmt: skip
+
+
+def partner_history():
+    return [Event]

@@ -6,8 +6,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from diz_portal.history import PortalHistoryAdmin
 from partners.forms import InvitationForm
 from partners.models import District, Invitation, Membership, Partner, PartnerChange
 
@@ -22,7 +22,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(PortalHistoryAdmin):
     list_display = ["name", "sector", "district_list", "member_count", "published", "date_joined"]
     list_filter = ["sector", "districts", "published"]
     search_fields = ["name", "slug", "short_description", "description", "contact_email"]
@@ -83,7 +83,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(PortalHistoryAdmin):
     list_display = ["user_email", "partner", "created_at"]
     list_filter = ["partner"]
     list_select_related = ["user", "partner"]
@@ -118,7 +118,7 @@ class InvitationStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(PortalHistoryAdmin):
     """Adding an invitation emails the link; the link itself is never stored or shown."""
 
     form = InvitationForm

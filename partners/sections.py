@@ -1,6 +1,10 @@
 """The partners app's contribution to other pages (see diz_portal/sections.py)."""
 
-from partners.models import Partner
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partners.models import Invitation, Partner
 
 
 def home(request):
@@ -13,3 +17,23 @@ def home(request):
         "sector_counts": counts,
         "total": sum(count for _, _, count in counts),
     }
+
+
+def attention(request):
+    """Invitations nobody has used yet, and ones that ran out: one query."""
+    now = timezone.now()
+    counts = Invitation.objects.filter(accepted_at__isnull=True).aggregate(
+        pending=Count("pk", filter=Q(expires_at__gt=now)),
+        expired=Count("pk", filter=Q(expires_at__lte=now)),
+    )
+    url = reverse("admin:partners_invitation_changelist")
+    return [
+        {"label": "Invitations not yet accepted", "count": counts["pending"],
+         "url": f"{url}?status=pending"},
+        {"label": "Invitations that expired unused", "count": counts["expired"],
+         "url": f"{url}?status=expired"},
+    ]  # fmt: skip
+
+
+def partner_history():
+    return [Partner]

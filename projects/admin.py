@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from diz_portal.history import PortalHistoryAdmin
 from projects.models import FundingLine, Outcome, Project, ProjectUpdate, Theme
 
 
@@ -25,7 +25,7 @@ class ProjectUpdateInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(PortalHistoryAdmin):
     list_display = ["title", "status", "lead_partner", "start_date", "featured", "published"]
     list_filter = ["status", "themes", "lead_partner", "featured", "published"]
     list_select_related = ["lead_partner"]
@@ -44,7 +44,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectUpdate)
-class ProjectUpdateAdmin(SimpleHistoryAdmin):
+class ProjectUpdateAdmin(PortalHistoryAdmin):
     list_display = ["title", "project", "date", "author", "published"]
     list_filter = ["published", "project__status"]
     list_select_related = ["project", "author"]
@@ -55,7 +55,7 @@ class ProjectUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(SimpleHistoryAdmin):
+class FundingLineAdmin(PortalHistoryAdmin):
     list_display = ["project", "funder", "programme", "amount", "status"]
     list_filter = ["status"]
     list_select_related = ["project"]
@@ -67,7 +67,7 @@ class FundingLineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(PortalHistoryAdmin):
     list_display = ["project", "label", "value", "order"]
     list_select_related = ["project"]
     search_fields = ["label", "value", "project__title"]
@@ -78,7 +78,7 @@ class OutcomeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(PortalHistoryAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}

@@ -1,6 +1,6 @@
 """Sections the projects app adds to other apps' pages (see diz_portal/sections.py)."""
 
-from projects.models import Project
+from projects.models import Outcome, Project, ProjectUpdate
 
 HOME_LIMIT = 4
 
@@ -41,3 +41,7 @@ def dashboard(request, partners):
     if not projects:
         return None
     return {"template": "projects/includes/dashboard_section.html", "projects": projects}
+
+
+def partner_history():
+    return [Project, ProjectUpdate, Outcome]

@@ -171,3 +171,19 @@ def test_raising_capacity_in_admin_promotes_the_waiting_list(
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
     assert [m.to for m in mail.outbox] == [["second@example.org"]]
+
+
+def test_event_list_shows_upcoming_first_soonest_at_the_top(client, manager):
+    from tests.assets.factories import enable_mfa
+    from tests.events.factories import make_event, make_past_event
+
+    enable_mfa(manager)
+    client.force_login(manager)
+    later = make_event("Later event", start=timezone.now() + timedelta(days=60))
+    sooner = make_event("Sooner event", start=timezone.now() + timedelta(days=5))
+    past = make_past_event("Past event")
+    url = reverse("admin:events_event_changelist")
+    shown = list(client.get(url).context["cl"].result_list)
+    assert shown == [sooner, later]
+    assert list(client.get(url + "?when=past").context["cl"].result_list) == [past]
+    assert len(client.get(url + "?when=all").context["cl"].result_list) == 3
