@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
+NEXT_SESSION_KEY = "two_factor_next"
 MESSAGE = (
     "Staff accounts must use two-factor authentication. Set up an authenticator app to "
     "continue; you will then be given recovery codes to keep safe."
@@ -29,6 +30,8 @@ class StaffTwoFactorRequiredMiddleware:
             and not is_mfa_enabled(user, [Authenticator.Type.TOTP])
         ):
             messages.warning(request, MESSAGE)
+            # Where they were going, for the "Continue" link after the recovery codes.
+            request.session[NEXT_SESSION_KEY] = request.get_full_path()
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -1,4 +1,5 @@
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -299,3 +300,27 @@ def test_account_pages_use_sentence_case(client):
     page = client.get(reverse("account_reset_password"))
     assertContains(page, "Password reset")
     assertNotContains(page, "Password Reset")
+
+
+def test_first_sign_in_asks_for_the_password_once_and_continues_after_two_factor(client, manager):
+    """A new staff member signs in, sets up an authenticator app without typing the password
+    again, and from the recovery codes page goes on to where they were going."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    remove_two_factor(manager)
+    response = client.post(
+        reverse("account_login"), {"login": manager.email, "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
+    response = client.get(reverse("admin:index"))
+    assertRedirects(response, reverse("mfa_activate_totp"), fetch_redirect_response=False)
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200  # not "Confirm access" again
+    secret = client.session["mfa.totp.secret"]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assertRedirects(response, reverse("mfa_view_recovery_codes"), fetch_redirect_response=False)
+    codes = client.get(reverse("mfa_view_recovery_codes"))
+    assertContains(codes, "Continue to where you were going")
+    assertContains(codes, f'href="{reverse("admin:index")}"')
+    assert client.get(reverse("admin:index")).status_code == 200
