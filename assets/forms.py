@@ -33,6 +33,39 @@ class EnquiryForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
+LATITUDE = "Enter a latitude between 49.8 and 60.9, for example 51.767"
+LONGITUDE = "Enter a longitude between -8.7 and 1.8, for example 0.093"
+DATE = "Enter a real date, for example 1 3 2026, or use the date picker"
+# What people see instead of Django's own wording ("Ensure this value is greater than or equal
+# to 49.8."), by field and error code; the validators stay on the model.
+ASSET_FIELD_MESSAGES = {
+    "reference": {"required": "Enter a reference, such as HDC-LC-000123"},
+    "name": {"required": "Enter a name for the asset"},
+    "asset_type": {"required": "Select the type of asset"},
+    "district": {"required": "Select the district the asset is in"},
+    "owner": {"invalid_choice": "Select one of your organisations"},
+    "address": {"required": "Enter the street, place and town"},
+    "latitude": {code: LATITUDE for code in ("required", "invalid", "min_value", "max_value",
+                                             "max_digits", "max_decimal_places")},
+    "longitude": {code: LONGITUDE for code in ("required", "invalid", "min_value", "max_value",
+                                               "max_digits", "max_decimal_places")},
+    "height_m": {
+        "invalid": "Enter the height in metres as a number, for example 10.5",
+        "min_value": "Enter a height of 0 metres or more",
+        "max_value": "Enter a height of 500 metres or less",
+        "max_decimal_places": "Enter the height to at most 2 decimal places, for example 10.25",
+        "max_digits": "Enter a height of 500 metres or less",
+    },
+    "kerb_offset_mm": {
+        "invalid": "Enter the kerb offset in whole millimetres, for example 500",
+        "min_value": "Enter a kerb offset of 0 millimetres or more",
+        "max_value": "Enter a kerb offset of 100,000 millimetres or less",
+    },
+    "structural_check_date": {"invalid": DATE},
+    "last_verified": {"invalid": DATE},
+}  # fmt: skip
+
+
 class AssetForm(forms.ModelForm):
     """Add or edit an asset from the partner dashboard."""
 
@@ -76,6 +109,7 @@ class AssetForm(forms.ModelForm):
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
         }
+        error_messages = ASSET_FIELD_MESSAGES
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)

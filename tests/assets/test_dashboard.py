@@ -245,3 +245,24 @@ def test_user_without_partner_cannot_add_or_import(client):
     assert client.get(reverse("dashboard:assets-add")).status_code == 403
     assert client.get(reverse("dashboard:assets-import")).status_code == 403
     assertContains(client.get(reverse("dashboard:assets-list")), "not linked to a partner")
+
+
+def test_asset_form_errors_are_plain_english(client, member, partner_a):
+    from tests.assets.factories import asset_fields
+
+    client.force_login(member)
+    data = {
+        key: (value.pk if hasattr(value, "pk") else value)
+        for key, value in asset_fields(owner=partner_a).items()
+    }
+    data.update(latitude="48.1", longitude="east", height_m="-3", kerb_offset_mm="1.5")
+    response = client.post(reverse("dashboard:assets-add"), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["latitude"] == ["Enter a latitude between 49.8 and 60.9, for example 51.767"]
+    assert errors["longitude"] == ["Enter a longitude between -8.7 and 1.8, for example 0.093"]
+    assert errors["height_m"] == ["Enter a height of 0 metres or more"]
+    assert errors["kerb_offset_mm"] == [
+        "Enter the kerb offset in whole millimetres, for example 500"
+    ]
+    assertNotContains(response, "Ensure this value", status_code=400)
