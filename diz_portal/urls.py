@@ -6,14 +6,11 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from diz_portal import views
+from diz_portal import catalogue, views
 from diz_portal.sitemaps import SITEMAPS
 
 # The admin signs in through allauth, so its rate limits and two-factor step apply there too.
 admin.site.login = login_required(admin.site.login)
-admin.site.site_header = "DIZ Portal administration"
-admin.site.site_title = "DIZ Portal admin"
-admin.site.index_title = "Programme management"
 
 handler400 = "diz_portal.views.bad_request"
 handler403 = "diz_portal.views.permission_denied"
@@ -52,6 +49,10 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("assets/", include("assets.urls")),
     path("events/", include("events.urls")),
+    # Open data: the OGC API for GIS, the DCAT catalogue for harvesters, and the page on both.
+    path("ogcapi/", include("assets.ogcapi.urls")),
+    path("data.json", catalogue.data_json, name="data-json"),
+    path("open-data/", catalogue.open_data, name="open-data"),
     path("<slug:slug>/", views.page_detail, name="page"),
 ]
 

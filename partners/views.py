@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from diz_portal import sections
+from diz_portal.catalogue import csv_response
 from partners.filters import PartnerFilter
 from partners.forms import AcceptInvitationForm, PartnerProfileForm
 from partners.models import Invitation, InvitationUnusable, Partner
@@ -38,6 +39,40 @@ def partner_detail(request, slug):
         "partners/partner_detail.html",
         {"partner": partner, "sections": sections.collect("partner_detail", request, partner)},
     )
+
+
+@require_safe
+def export_csv(request):
+    """The published directory as open data (listed in /data.json): one row per partner."""
+    partners = Partner.objects.published().prefetch_related("districts").order_by("name")
+    header = [
+        "name",
+        "slug",
+        "sector",
+        "sector_name",
+        "districts",
+        "short_description",
+        "website",
+        "contact_email",
+        "date_joined",
+        "page_url",
+    ]
+    rows = (
+        [
+            partner.name,
+            partner.slug,
+            partner.sector,
+            partner.get_sector_display(),
+            ";".join(district.slug for district in partner.districts.all()),
+            partner.short_description,
+            partner.website,
+            partner.contact_email,
+            partner.date_joined,
+            f"{settings.SITE_URL}{partner.get_absolute_url()}",
+        ]
+        for partner in partners
+    )
+    return csv_response(header, rows, "diz-partners.csv")
 
 
 @login_required
