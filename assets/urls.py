@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assets import views
+from assets import changes, views
 
 app_name = "assets"
 urlpatterns = [
@@ -8,8 +8,10 @@ urlpatterns = [
     path("map.geojson", views.map_data, name="map-data"),
     path("export.csv", views.export_csv, name="export-csv"),
     path("export.geojson", views.export_geojson, name="export-geojson"),
+    path("changes.atom", changes.changes_feed, name="changes"),
     path("data/", views.data_dictionary, name="data"),
     path("data/template.csv", views.import_template, name="import-template"),
     path("<str:reference>/", views.asset_detail, name="detail"),
+    path("<str:reference>/enquiry/", views.enquiry, name="enquiry"),
     path("<str:reference>/enquiry-sent/", views.enquiry_sent, name="enquiry-sent"),
 ]

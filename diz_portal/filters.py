@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.db import connections
+from django.db.models import Q
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -23,3 +25,36 @@ class SlugChoiceField(forms.ModelChoiceField):
 
 class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = SlugChoiceField
+
+
+MAX_WORDS = 5
+
+
+def every_word(queryset, value, fields, fts=None, max_words=MAX_WORDS, ordered=True):
+    """Rows in which every word of `value` appears (case-insensitively, anywhere inside) in
+    at least one of `fields`: the text filter of the list pages.
+
+    With `fts` (a diz_portal.fts.Index over the same columns) on SQLite, words of three or
+    more characters are matched by the FTS5 trigram index in one lookup instead of a scan;
+    on PostgreSQL the `icontains` lookups are served by trigram GIN indexes where a
+    migration made them (the register). Shorter words still filter by `icontains`, as FTS5
+    trigrams cannot find them: the result is the same set of rows either way. `ordered`:
+    see fts.Match.
+    """
+    from diz_portal import fts as fts_module
+
+    words = value.split()[:max_words]
+    indexed = []
+    if fts is not None and connections[queryset.db].vendor == "sqlite":
+        indexed = [word for word in words if len(word) >= fts_module.MIN_TERM]
+    if indexed:
+        expression = fts_module.match_expression(indexed)
+        queryset = queryset.filter(fts_module.Match(fts, expression, ordered=ordered))
+    for word in words:
+        if word in indexed:
+            continue
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset

@@ -6,7 +6,8 @@ Signals keep entries in step with every save and delete; `manage.py rebuild_sear
 rebuilds them after bulk loads.
 
 PostgreSQL: full-text search on a weighted tsvector with ranking, a GIN index and highlighted
-headlines. SQLite: every word must appear in the title, summary or body; titles rank first.
+headlines. SQLite: every word must appear in the title, summary or body (found through an FTS5
+trigram index, diz_portal/fts.py); titles rank first.
 """
 
 import re
@@ -21,10 +22,12 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from diz_portal import fts
+from diz_portal.filters import every_word
 from diz_portal.models import SearchEntry
 
 MAX_QUERY_LENGTH = 200
@@ -165,6 +168,7 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def connect_signals():
+    post_migrate.connect(fts.ensure_all, dispatch_uid="diz-fts-triggers")
     for label in DOCUMENTS:
         try:
             model = apps.get_model(label)
@@ -264,12 +268,15 @@ def search(q, user):
             for r in rows
         ]
     else:
-        condition = Q()
-        for word in words:
-            condition &= (
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        matches = entries.filter(condition)
+        # Every word in the title, summary or body, from the FTS5 trigram index.
+        matches = every_word(
+            entries,
+            " ".join(words),
+            ["title", "summary", "body"],
+            fts=fts.SEARCH,
+            max_words=10,
+            ordered=False,  # sorted by rank: every match is read anyway
+        )
         title_hit = Q()
         for word in words:
             title_hit &= Q(title__icontains=word)

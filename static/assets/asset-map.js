@@ -1,6 +1,9 @@
 /* The asset register map: an enhancement over the table, which lists the same assets.
-   List mode fetches GeoJSON for the visible area with the page's filters and clusters it;
-   detail mode shows one asset. No inline styles or scripts: the CSP forbids them. */
+   List mode fetches GeoJSON for the visible area and zoom with the page's filters: single
+   assets (clustered here) when a few hundred or fewer are in view, else the server's
+   clusters (a count per grid cell), so the whole register shows at any zoom; selecting a
+   cluster zooms to it. Detail mode shows one asset. No inline styles or scripts: the CSP
+   forbids them. */
 (function () {
   "use strict";
 
@@ -31,6 +34,32 @@
     return box;
   }
 
+  function sizeClass(count) {
+    // markercluster's own styles, so server and browser clusters look alike
+    if (count < 100) { return "marker-cluster marker-cluster-small"; }
+    if (count < 1000) { return "marker-cluster marker-cluster-medium"; }
+    return "marker-cluster marker-cluster-large";
+  }
+
+  function cellMarker(map, feature) {
+    var c = feature.geometry.coordinates;  // GeoJSON order: [longitude, latitude]
+    var count = feature.properties.count;
+    var label = count.toLocaleString("en-GB");
+    var marker = L.marker([c[1], c[0]], {
+      icon: L.divIcon({
+        html: "<div><span>" + label + "</span></div>",
+        className: sizeClass(count),
+        iconSize: L.point(40, 40)
+      }),
+      title: label + " assets: select to zoom in"
+    });
+    var b = feature.properties.bbox;  // [west, south, east, north]
+    marker.on("click", function () {
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    });
+    return marker;
+  }
+
   function listMap(element) {
     var section = element.closest("[data-map-section]");
     var status = document.getElementById("map-status");
@@ -42,6 +71,7 @@
     );
     var cluster = L.markerClusterGroup({ showCoverageOnHover: false });
     map.addLayer(cluster);
+    var cells = L.layerGroup().addTo(map);
     var pending = null;
     var fitted = false;
 
@@ -53,6 +83,7 @@
         bounds.getWest().toFixed(6), bounds.getSouth().toFixed(6),
         bounds.getEast().toFixed(6), bounds.getNorth().toFixed(6)
       ].join(","));
+      params.set("zoom", map.getZoom());
       if (pending) { pending.abort(); }
       pending = new AbortController();
       status.textContent = "Loading assets for this area…";
@@ -65,6 +96,16 @@
         })
         .then(function (data) {
           cluster.clearLayers();
+          cells.clearLayers();
+          var total = data.total.toLocaleString("en-GB");
+          if (data.clustered) {
+            data.features.forEach(function (feature) {
+              cells.addLayer(cellMarker(map, feature));
+            });
+            status.textContent = "About " + total + " assets in this area of the map, " +
+              "shown in groups: select a group to zoom in, or use the table.";
+            return;
+          }
           var markers = data.features.map(function (feature) {
             var c = feature.geometry.coordinates;  // GeoJSON order: [longitude, latitude]
             var marker = L.marker([c[1], c[0]], {
@@ -75,15 +116,9 @@
             return marker;
           });
           cluster.addLayers(markers);
-          if (data.truncated) {
-            status.textContent = "The map shows " + data.returned.toLocaleString("en-GB") +
-              " of the " + data.total.toLocaleString("en-GB") +
-              " assets in this area. Zoom in to see the rest, or use the table.";
-          } else {
-            status.textContent = data.total.toLocaleString("en-GB") +
-              (data.total === 1 ? " asset" : " assets") + " in this area of the map.";
-          }
-          if (!fitted && markers.length && !data.truncated) {
+          status.textContent = total + (data.total === 1 ? " asset" : " assets") +
+            " in this area of the map.";
+          if (!fitted && markers.length) {
             fitted = true;
             var group = L.featureGroup(markers);
             map.fitBounds(group.getBounds().pad(0.1), { maxZoom: 15 });

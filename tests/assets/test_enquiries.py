@@ -18,6 +18,10 @@ FORM = {
 }
 
 
+def enquiry_url(asset):
+    return reverse("assets:enquiry", args=[asset.reference])
+
+
 @pytest.fixture
 def asset(partner_a, member, settings):
     settings.PROGRAMME_MANAGER_EMAIL = "programme@diz.example.org"
@@ -30,7 +34,7 @@ def test_enquiry_is_stored_emailed_and_confirmed(
 ):
     # The emails are queued with the enquiry and sent once it is committed.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(asset.get_absolute_url(), FORM)
+        response = client.post(enquiry_url(asset), FORM)
     assertRedirects(response, reverse("assets:enquiry-sent", args=[asset.reference]))
     enquiry = Enquiry.objects.get()
     assert enquiry.asset == asset
@@ -61,9 +65,7 @@ def test_enquiry_is_stored_emailed_and_confirmed(
 
 
 def test_invalid_enquiry_shows_errors_and_stores_nothing(client, asset):
-    response = client.post(
-        asset.get_absolute_url(), {**FORM, "email": "not-an-email", "message": ""}
-    )
+    response = client.post(enquiry_url(asset), {**FORM, "email": "not-an-email", "message": ""})
     assert response.status_code == 400
     assertContains(response, "There is a problem", status_code=400)
     assertContains(response, "Enter a valid email address", status_code=400)
@@ -73,27 +75,54 @@ def test_invalid_enquiry_shows_errors_and_stores_nothing(client, asset):
 
 
 def test_honeypot_pretends_success_and_stores_nothing(client, asset):
-    response = client.post(asset.get_absolute_url(), {**FORM, "website": "http://spam.example"})
+    response = client.post(enquiry_url(asset), {**FORM, "website": "http://spam.example"})
     assertRedirects(response, reverse("assets:enquiry-sent", args=[asset.reference]))
     assert not Enquiry.objects.exists()
     assert not mail.outbox
 
 
 def test_honeypot_is_hidden_by_a_css_class(client, asset):
-    response = client.get(asset.get_absolute_url())
+    response = client.get(enquiry_url(asset))
     assertContains(response, '<div class="enquiry-hp">', html=False)
     assert "style=" not in response.content.decode()
 
 
+def test_the_detail_page_links_to_the_enquiry_form_and_carries_no_form(client, asset):
+    """No form, so no CSRF token: the detail page can come from the page cache."""
+    response = client.get(asset.get_absolute_url())
+    assertContains(response, f'href="{enquiry_url(asset)}"', html=False)
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "<form" not in response.content.decode().split("<main", 1)[1]
+    # Posting to the detail page is not how enquiries arrive.
+    assert client.post(asset.get_absolute_url(), FORM).status_code == 405
+    assert not Enquiry.objects.exists()
+
+
+def test_the_enquiry_page_names_the_asset_and_titles_errors(client, asset):
+    page = client.get(enquiry_url(asset))
+    assertContains(page, "Ask about Edinburgh Way column")
+    assertContains(page, "csrfmiddlewaretoken")
+    assertContains(page, f'href="{asset.get_absolute_url()}"', html=False)
+    response = client.post(enquiry_url(asset), {**FORM, "email": ""})
+    assertContains(response, "<title>Error: Ask about ALP-LC-0001", status_code=400, html=False)
+
+
+def test_partners_only_assets_have_no_public_enquiry_page(client, partner_a):
+    hidden = make_asset(reference="ALP-LC-0009", owner=partner_a, visibility="partners")
+    assert client.get(enquiry_url(hidden)).status_code == 404
+    assert client.post(enquiry_url(hidden), FORM).status_code == 404
+    assert not Enquiry.objects.exists()
+
+
 def test_enquiries_are_rate_limited_per_ip(client, asset):
     for _ in range(ENQUIRY_LIMIT):
-        assert client.post(asset.get_absolute_url(), FORM).status_code == 302
-    response = client.post(asset.get_absolute_url(), FORM)
+        assert client.post(enquiry_url(asset), FORM).status_code == 302
+    response = client.post(enquiry_url(asset), FORM)
     assert response.status_code == 429
     assertContains(response, "try again later", status_code=429)
     assert Enquiry.objects.count() == ENQUIRY_LIMIT
     # Another address is not affected.
-    other = client.post(asset.get_absolute_url(), FORM, REMOTE_ADDR="192.0.2.10")
+    other = client.post(enquiry_url(asset), FORM, REMOTE_ADDR="192.0.2.10")
     assert other.status_code == 302
 
 

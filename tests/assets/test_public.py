@@ -168,7 +168,7 @@ def test_map_data_is_geojson_within_bbox(client, register):
     data = response.json()
     assert data["type"] == "FeatureCollection"
     assert data["total"] == 2
-    assert not data["truncated"]
+    assert data["clustered"] is False
     refs = {f["properties"]["reference"] for f in data["features"]}
     assert refs == {"ALP-LC-0001", "ALP-RF-0001"}
     feature = data["features"][0]
@@ -178,14 +178,62 @@ def test_map_data_is_geojson_within_bbox(client, register):
     assert [f["id"] for f in data["features"]] == ["BET-LD-0001"]
 
 
-def test_map_data_is_capped_and_reports_the_total(client, partner_a, settings):
+def test_map_data_clusters_beyond_the_limit_and_counts_every_asset(client, partner_a, settings):
     settings.ASSET_MAP_MAX_FEATURES = 25
-    make_assets(40, owner=partner_a)
-    data = client.get(f"{MAP}?bbox=-1,51,1,53").json()
-    assert data["total"] == 40
-    assert data["returned"] == 25
-    assert len(data["features"]) == 25
-    assert data["truncated"] is True
+    make_assets(40, owner=partner_a)  # within 500 m of each other in Harlow
+    make_asset(reference="BET-LD-0001", owner=partner_a, latitude="51.9", longitude="0.3")
+    data = client.get(f"{MAP}?bbox=-1,51,1,53&zoom=10").json()
+    assert data["clustered"] is True
+    assert data["total"] == 41
+    # No cap: every asset is in a cluster, each with its count and where a click zooms to.
+    counts = sorted(f["properties"]["count"] for f in data["features"])
+    assert counts == [1, 40]
+    harlow = max(data["features"], key=lambda f: f["properties"]["count"])
+    assert harlow["properties"]["cluster"] is True
+    assert harlow["geometry"]["coordinates"] == [0.05, 51.70195]  # their mean position
+    west, south, east, north = harlow["properties"]["bbox"]
+    assert west <= 0.05 <= east and south <= 51.70195 <= north
+    assert "truncated" not in data
+    # Zoomed in on the one outlying asset: it comes as itself.
+    data = client.get(f"{MAP}?bbox=0.29,51.89,0.31,51.91&zoom=16").json()
+    assert data["clustered"] is False
+    assert [f["id"] for f in data["features"]] == ["BET-LD-0001"]
+
+
+@pytest.mark.parametrize("zoom", ["3", "12", "13", "18"])
+def test_map_clusters_at_every_zoom_match_the_register(client, partner_a, settings, zoom):
+    """The shared grid (zoom 12 and out, cut to the view) and the live one (13 and in) both
+    count each visible asset once and never count a partners-only one for the public."""
+    settings.ASSET_MAP_MAX_FEATURES = 5
+    make_assets(30, owner=partner_a)
+    make_assets(7, owner=partner_a, visibility="partners")
+    data = client.get(f"{MAP}?bbox=0.05,51.7,0.15,51.85&zoom={zoom}").json()
+    assert data["clustered"] is True
+    assert data["total"] == 30
+    # Outside the view: nothing.
+    data = client.get(f"{MAP}?bbox=-0.5,51.7,-0.4,51.85&zoom={zoom}").json()
+    assert data == {**data, "features": [], "total": 0, "clustered": False}
+
+
+def test_map_data_zoom_out_of_range_falls_back(client, partner_a, settings):
+    settings.ASSET_MAP_MAX_FEATURES = 5
+    make_assets(10, owner=partner_a)
+    for zoom in ("banana", "-1", "99", ""):
+        response = client.get(f"{MAP}?bbox=-1,51,1,53&zoom={zoom}")
+        assert response.status_code == 200
+        assert response.json()["total"] == 10
+
+
+def test_deep_pages_show_the_right_rows_in_order(client, partner_a):
+    make_assets(130, owner=partner_a)
+    make_asset(reference="ZZZ-0001", owner=partner_a, visibility="partners")
+    response = client.get(f"{LIST}?page=3")
+    refs = [asset.reference for asset in response.context["page"]]
+    expected = list(
+        Asset.objects.public().order_by("reference").values_list("reference", flat=True)
+    )[100:130]
+    assert refs == expected
+    assert "ZZZ-0001" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -285,32 +333,45 @@ def count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    # The content version is read at most once a second per process (diz_portal.cache), so
+    # whether this request reads it depends on the clock: it is left out of the count.
+    return len([q for q in ctx.captured_queries if "contentversion" not in q["sql"].lower()])
 
 
 # Committed writes: the bulk load's bump() of the content version runs when its transaction
 # commits, which a test wrapped in a rolled-back transaction never does.
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("persona", ["anonymous", "member"])
-def test_query_counts_do_not_grow(client, partner_a, member, persona):
+def test_query_counts_do_not_grow(client, partner_a, member, persona, settings):
+    settings.ASSET_MAP_MAX_FEATURES = 5  # the whole area is clustered at both sizes
     if persona == "member":
         client.force_login(member)
     first = make_asset(owner=partner_a)
+    make_asset(reference="ALP-OUT-0001", owner=partner_a, latitude="51.9", longitude="0.3")
     make_assets(9, owner=partner_a)
     urls = [
         LIST,
         f"{LIST}?owner=alpha&power=no",
-        f"{MAP}?bbox=-1,51,1,53",
+        f"{LIST}?q=harlow+edinburgh",
+        f"{LIST}?page=2",
+        f"{MAP}?bbox=-1,51,1,53&zoom=10",
+        f"{MAP}?bbox=-1,51,1,53&zoom=14",
+        f"{MAP}?bbox=0.29,51.89,0.31,51.91&zoom=16",
         first.get_absolute_url(),
     ]
     small = [count_queries(client, url + ("&" if "?" in url else "?") + "n=10") for url in urls]
     make_assets(1990, owner=partner_a)
     large = [count_queries(client, url + ("&" if "?" in url else "?") + "n=2000") for url in urls]
     assert small == large
-    # Anonymous: list = content version and count (the count is cached per content version),
-    # district choices, owner choices, page rows (+ owner and district joined); filtered by
-    # owner: + the owner lookup; map data = capped rows (a count only when the cap is
-    # reached); detail = the asset with owner and district.
+    # Anonymous: list = count (cached per content version), district choices, owner
+    # choices, the page's keys, then its rows by key (+ owner and district joined); filtered
+    # by owner: + the owner lookup; text search: the same five, from an index (SQLite: + how
+    # common the words are, cached per content version; see diz_portal.fts.Match); page 2: the
+    # same but its count, cached by the first request; map data =
+    # rows up to the limit, then, beyond it, the cell counts (grouped in SQL); zoomed in on
+    # one asset: its row only; detail = the asset with owner and district. The content
+    # version is left out (see count_queries).
     # Signed in: + session, user and the one membership check.
     extra = 0 if persona == "anonymous" else 3
-    assert large == [5 + extra, 6 + extra, 1 + extra, 1 + extra]
+    text = 6 if connection.vendor == "sqlite" else 5
+    assert large == [n + extra for n in (5, 6, text, 4, 2, 2, 1, 1)]

@@ -74,9 +74,10 @@ def test_anonymous_never_sees_partners_only_assets(client, assets, partner_a, hi
     assert (
         client.get(reverse("assets:enquiry-sent", args=[restricted.reference])).status_code == 404
     )
+    enquiry = reverse("assets:enquiry", args=[restricted.reference])
+    assert client.get(enquiry).status_code == 404
     response = client.post(
-        restricted.get_absolute_url(),
-        {"name": "A", "organisation": "B", "email": "a@b.example", "message": "Hi"},
+        enquiry, {"name": "A", "organisation": "B", "email": "a@b.example", "message": "Hi"}
     )
     assert response.status_code == 404
     assert not restricted.enquiries.exists()

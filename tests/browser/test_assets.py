@@ -41,6 +41,20 @@ def test_list_table_and_map(page, register):
     assert_accessible(page)
 
 
+def test_map_shows_server_clusters_and_zooms_into_one(page, register, settings):
+    settings.ASSET_MAP_MAX_FEATURES = 10  # the register's 61 public assets come as clusters
+    page.goto(reverse("assets:list"))
+    page.wait_for_selector("#map-status:has-text('shown in groups')", timeout=10000)
+    assert "About 61 assets" in page.locator("#map-status").inner_text()
+    cluster = page.locator("#asset-map .marker-cluster").first
+    assert cluster.get_attribute("title").endswith("assets: select to zoom in")
+    assert_accessible(page)
+    # Selecting a cluster zooms the map in: the next answer is for a smaller area.
+    with page.expect_response(lambda r: "map.geojson" in r.url) as answer:
+        cluster.click()
+    assert "zoom=" in answer.value.url
+
+
 def test_list_filtered_and_invalid_filter(page, register):
     page.goto(reverse("assets:list") + "?asset_type=lamp_column&power=no")
     page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=10000)
@@ -76,6 +90,10 @@ def test_partner_user_sees_restricted_assets_marked(page, login, register, membe
 def test_detail_and_enquiry_form(page, register):
     page.goto(register.get_absolute_url())
     page.wait_for_selector("#asset-map .leaflet-marker-icon", timeout=10000)
+    assert_accessible(page)
+    # The form has its own page, so the detail page can be cached.
+    page.click(f"text=Ask about {register.reference}")
+    page.wait_for_selector("#id_name")
     assert not page.locator("#id_website").is_visible()  # honeypot hidden by CSS class
     assert_accessible(page)
     # Error state.

@@ -85,7 +85,7 @@ def test_enquiry_succeeds_with_the_mail_server_down_and_is_sent_later(
     settings.PROGRAMME_MANAGER_EMAIL = "programme@diz.example.org"
     asset = make_asset(reference="ALP-LC-0001", name="Edinburgh Way column", owner=partner_a)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(asset.get_absolute_url(), ENQUIRY)
+        response = client.post(reverse("assets:enquiry", args=[asset.reference]), ENQUIRY)
     assert response.status_code == 302
     assert Enquiry.objects.count() == 1
     assert mail.outbox == []
@@ -247,7 +247,7 @@ def test_line_breaks_in_stored_names_still_give_a_sendable_email(
     # Stored before names were checked: a line break that would start a new header.
     Asset.objects.filter(pk=asset.pk).update(name="Column\r\nBcc: victim@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(asset.get_absolute_url(), ENQUIRY)
+        response = client.post(reverse("assets:enquiry", args=[asset.reference]), ENQUIRY)
     assert response.status_code == 302
     assert {e.status for e in OutboundEmail.objects.all()} == {"sent"}
     message = mail.outbox[0].message()

@@ -120,7 +120,7 @@ def asset(partner_a):
 @pytest.mark.django_db
 def test_behind_a_proxy_the_enquiry_limit_is_per_visitor(client, settings, asset):
     settings.DIZ_TRUSTED_PROXIES = 1
-    url = asset.get_absolute_url()
+    url = reverse("assets:enquiry", args=[asset.reference])
     for _ in range(ENQUIRY_LIMIT):
         assert client.post(url, ENQUIRY, **via_proxy(CLIENT_A)).status_code == 302
     assert client.post(url, ENQUIRY, **via_proxy(CLIENT_A)).status_code == 429
@@ -134,7 +134,7 @@ def test_with_no_trusted_proxy_a_forged_header_does_not_evade_the_enquiry_limit(
     client, settings, asset
 ):
     settings.DIZ_TRUSTED_PROXIES = 0
-    url = asset.get_absolute_url()
+    url = reverse("assets:enquiry", args=[asset.reference])
     for n in range(ENQUIRY_LIMIT):
         assert client.post(url, ENQUIRY, **via_proxy(f"192.0.2.{n}")).status_code == 302
     response = client.post(url, ENQUIRY, **via_proxy("192.0.2.200"))

@@ -1,6 +1,6 @@
-"""`make bench`: the portal's performance benchmark at 100,000 assets.
+"""`make bench`: the portal's performance benchmark at 500,000 assets.
 
-Builds (once) a separate database with 500 partners, 300 projects, 1,000 events and 100,000
+Builds (once) a separate database with 500 partners, 300 projects, 1,000 events and 500,000
 assets, then prints one table: SQL queries and median / 95th percentile server time per page,
 export throughput and memory, and requests per second under gunicorn beside a trivial view.
 Every request goes to 127.0.0.1; every loop is bounded in count and time.
@@ -9,6 +9,7 @@ Every request goes to 127.0.0.1; every loop is bounded in count and time.
 import gc
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -23,15 +24,23 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
-N_PARTNERS, N_PROJECTS, N_EVENTS, N_ASSETS = 500, 300, 1000, 100_000
+N_PARTNERS, N_PROJECTS, N_EVENTS, N_ASSETS = 500, 300, 1000, 500_000
+ASSET_BATCH = 20_000
 TARGET_QUERIES, TARGET_P95_MS = 20, 50.0
-TARGET_EXPORT_ROWS_S, TARGET_EXPORT_MB = 50_000, 50.0
-TARGET_RPS_RATIO = 0.5
+TARGET_EXPORT_MB = 50.0
+# Rows per second by export and database (issue 14); the trivial view's req/s sets the ratio.
+TARGET_EXPORT_ROWS_S = {
+    ("csv", "postgresql"): 200_000,
+    ("csv", "sqlite"): 100_000,
+    ("geojson", "postgresql"): 150_000,
+    ("geojson", "sqlite"): 150_000,
+}
+TARGET_RPS_RATIO = 0.8
 WORDS = [
     "fibre",
     "gigabit",
@@ -58,7 +67,7 @@ WORDS = [
 
 class Command(BaseCommand):
     help = (
-        "Benchmark pages, exports and throughput at 100,000 assets in a separate database "
+        "Benchmark pages, exports and throughput at 500,000 assets in a separate database "
         "(DATABASE_URL, set by `make bench`). Builds the data once; --rebuild starts again."
     )
 
@@ -69,6 +78,12 @@ class Command(BaseCommand):
         parser.add_argument("--skip-load", action="store_true", help="Skip the gunicorn part.")
         parser.add_argument(
             "--skip-import", action="store_true", help="Skip the 100,000-row import part."
+        )
+        parser.add_argument("--skip-exports", action="store_true", help="Skip the exports.")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Measure only the pages whose label contains this text (case-insensitive).",
         )
 
     def handle(self, *args, **options):
@@ -82,8 +97,9 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.build(rebuild=options["rebuild"])
         rows = []
-        rows += self.measure_pages(options["requests"])
-        rows += self.measure_exports()
+        rows += self.measure_pages(options["requests"], options["only"].lower())
+        if not options["skip_exports"]:
+            rows += self.measure_exports()
         if not options["skip_import"]:
             from assets import import_bench
 
@@ -109,8 +125,7 @@ class Command(BaseCommand):
         )
         if not rebuild and have >= (N_PARTNERS, N_PROJECTS, N_EVENTS, N_ASSETS):
             self.stdout.write(f"Using the existing bench data {have}.")
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            _analyze()
             return
         started = time.perf_counter()
         self.stdout.write("Building bench data (once)…")
@@ -121,14 +136,12 @@ class Command(BaseCommand):
         self._partners(rng)
         self._projects(rng)
         self._events(rng)
-        self._assets(rng)
         call_command("rebuild_search_index", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        self._assets(rng)  # indexes its own batches for search: a rebuild would re-read them
         from diz_portal.cache import bump
 
         bump()
-        with connection.cursor() as cursor:
-            # Fresh planner statistics, as autovacuum would gather after a bulk load.
-            cursor.execute("ANALYZE")
+        _analyze()
         self.stdout.write(f"Built in {time.perf_counter() - started:.0f} s.")
 
     def _partners(self, rng):
@@ -238,6 +251,7 @@ class Command(BaseCommand):
         from pyproj import Transformer
 
         from assets.models import Asset
+        from diz_portal import search
         from partners.models import District, Partner
 
         to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
@@ -246,12 +260,14 @@ class Command(BaseCommand):
         types = list(Asset.AssetType.values)
         availability = list(Asset.Availability.values)
         existing = Asset.objects.count()
-        batch = []
-        for i in range(N_ASSETS - existing):
-            lat = round(51.65 + rng.random() * 0.4, 6)
-            lon = round(-0.1 + rng.random() * 0.5, 6)
-            easting, northing = to_bng.transform(lon, lat)
-            batch.append(
+        todo = N_ASSETS - existing
+        for start in range(0, todo, ASSET_BATCH):
+            size = min(ASSET_BATCH, todo - start)
+            lats = [round(51.65 + rng.random() * 0.4, 6) for _ in range(size)]
+            lons = [round(-0.1 + rng.random() * 0.5, 6) for _ in range(size)]
+            # One call per batch: pyproj transforms whole sequences far faster than points.
+            eastings, northings = to_bng.transform(lons, lats)
+            batch = [
                 Asset(
                     reference=f"BEN-{i:07d}",
                     name=f"Bench {rng.choice(WORDS)} {i}",
@@ -273,11 +289,13 @@ class Command(BaseCommand):
                     notes="Benchmark data.",
                     last_verified=date(2026, 1, 1),
                 )
-            )
-            if len(batch) == 5000:
-                Asset.objects.bulk_create(batch)
-                batch = []
-        Asset.objects.bulk_create(batch)
+                for i, lat, lon, easting, northing in zip(
+                    range(start, start + size), lats, lons, eastings, northings, strict=True
+                )
+            ]
+            with transaction.atomic():
+                search.index_many(Asset.objects.bulk_create(batch))
+            self.stdout.write(f"  {start + size:,} assets")
 
     # --- measurements ---------------------------------------------------------------------
 
@@ -299,20 +317,24 @@ class Command(BaseCommand):
             ("Project detail", project.get_absolute_url()),
             ("Asset list", "/assets/"),
             ("Asset list, filtered", "/assets/?asset_type=lamp_column&power=true&q=harlow"),
-            ("Asset list, page 500", "/assets/?page=500"),
+            ("Asset list, page 5000", "/assets/?page=5000"),
             ("Asset detail", asset.get_absolute_url()),
-            ("Map data, whole area", "/assets/map.geojson?bbox=-0.2,51.6,0.5,52.1"),
+            ("Map data, whole area", "/assets/map.geojson?bbox=-0.2,51.6,0.5,52.1&zoom=10"),
+            ("Map data, town", "/assets/map.geojson?bbox=0.05,51.75,0.15,51.8&zoom=13"),
+            ("Map data, street", "/assets/map.geojson?bbox=0.1,51.77,0.104,51.772&zoom=17"),
             ("Event list", "/events/"),
             ("Event detail", event.get_absolute_url()),
             ("Search", "/search/?q=fibre+harlow"),
         ]
 
-    def measure_pages(self, n):
+    def measure_pages(self, n, only=""):
         """Server time through the full middleware stack, with the page cache off (every
         request renders) and on (an anonymous visitor's repeat request, as served)."""
         rows = []
         client = Client(HTTP_HOST="127.0.0.1")
         for label, url in self.pages():
+            if only not in label.lower():
+                continue
             with override_settings(PAGE_CACHE_SECONDS=0):
                 response = client.get(url)
                 if response.status_code != 200:
@@ -365,7 +387,8 @@ class Command(BaseCommand):
             tracemalloc.stop()
             rate = features / seconds
             mb = peak / 1024 / 1024
-            ok = rate > TARGET_EXPORT_ROWS_S and mb < TARGET_EXPORT_MB
+            target = TARGET_EXPORT_ROWS_S[(url.rsplit(".", 1)[1], connection.vendor)]
+            ok = rate > target and mb < TARGET_EXPORT_MB
             rows.append(
                 (
                     label,
@@ -377,6 +400,21 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"  {label}: {rate:,.0f} rows/s, {mb:.1f} MB")
         return rows
+
+    trivial_rps = None
+
+    def _with_ratios(self, rows):
+        """Each rows-per-second figure also as a ratio to the trivial view's requests per
+        second in the same run, which says how fast this machine was at the time."""
+        if not self.trivial_rps:
+            return rows
+        out = []
+        for label, url, size, measured, verdict in rows:
+            if match := re.search(r"([\d,]+) rows/s", measured):
+                rate = float(match[1].replace(",", ""))
+                measured += f" ({rate / self.trivial_rps:.0f}× the trivial view's req/s)"
+            out.append((label, url, size, measured, verdict))
+        return out
 
     @staticmethod
     def _export_rows(url, lines):
@@ -432,6 +470,7 @@ class Command(BaseCommand):
             for label, path in targets:
                 rps = _wrk(wrk, f"http://127.0.0.1:{port}{path}", seconds)
                 baseline = baseline or rps
+                self.trivial_rps = baseline
                 ratio = rps / baseline
                 verdict = "baseline"
                 if path != "/bench/ok/":
@@ -441,7 +480,7 @@ class Command(BaseCommand):
                         label,
                         f"`{path}`",
                         "gunicorn, 2 workers",
-                        f"{rps:,.0f} req/s ({ratio:.0%})",
+                        f"{rps:,.0f} req/s ({ratio:.2f} of the trivial view)",
                         verdict,
                     )
                 )
@@ -452,6 +491,7 @@ class Command(BaseCommand):
         return rows
 
     def report(self, rows):
+        rows = self._with_ratios(rows)
         vendor = connection.vendor
         header = (
             f"\nBenchmark on {vendor} with {N_ASSETS:,} assets, {N_PARTNERS} partners, "
@@ -464,6 +504,13 @@ class Command(BaseCommand):
         ]
         lines += [f"| {' | '.join(row)} |" for row in rows]
         self.stdout.write("\n".join(lines))
+
+
+def _analyze():
+    """Fresh planner statistics and (PostgreSQL) visibility map, as autovacuum would leave them
+    after a bulk load: index-only scans (counts, deep pages) depend on the latter."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _timings(client, url, n):
