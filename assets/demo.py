@@ -157,8 +157,8 @@ def _clean(text):
 
 
 def demo_name(place, source_type):
-    """"Water Gardens CCTV column", "High Street car park": the place, then what the asset is,
-    keeping acronyms and not repeating what the place already says."""
+    """The place, then what the asset is, keeping acronyms and not repeating what the place
+    already says: "Water Gardens CCTV column", "High Street car park"."""
     kind = " ".join(
         word if word.isupper() else word.lower() for word in source_type.split(" (")[0].split()
     )
