@@ -6,9 +6,11 @@ from django.utils import timezone
 
 from partners.models import Invitation, Partner
 
+STRIP = 24
+
 
 def home(request):
-    """The home page's "partners by sector": one query, a count per sector."""
+    """The home page's partner strip and "partners by sector": two queries."""
     counts = Partner.objects.published().sector_counts()
     if not counts:
         return None
@@ -16,6 +18,10 @@ def home(request):
         "template": "partners/includes/home_sectors.html",
         "sector_counts": counts,
         "total": sum(count for _, _, count in counts),
+        # The partner strip: logos where partners gave one, names otherwise (one query).
+        "strip": list(
+            Partner.objects.published().only("name", "slug", "logo").order_by("name")[:STRIP]
+        ),
     }
 
 

@@ -186,8 +186,9 @@ def test_home_section_query_count_is_fixed(rf):
         factories.make_partner(f"P {i}", sector=Sector.values[i % 5])
     with CaptureQueriesContext(connection) as queries:
         section = sections.home(rf.get("/"))
-    assert len(queries) == 1  # one grouped count
+    assert len(queries) == 2  # one grouped count, and the partner strip
     assert section["total"] == 20
+    assert len(section["strip"]) == 20
 
 
 def test_partner_page_carries_schema_org_organization(client):
