@@ -103,6 +103,11 @@ class ProjectQuerySet(models.QuerySet):
         joined = Project.partners.through.objects.filter(partner=partner).values("project_id")
         return self.filter(Q(lead_partner=partner) | Q(pk__in=joined))
 
+    def involving_any(self, partners):
+        """Projects any of `partners` leads or takes part in (a partner user's dashboard)."""
+        joined = Project.partners.through.objects.filter(partner__in=partners).values("project_id")
+        return self.filter(Q(lead_partner__in=partners) | Q(pk__in=joined))
+
     def involving_slug(self, slug):
         joined = Project.partners.through.objects.filter(partner__slug=slug).values("project_id")
         return self.filter(Q(lead_partner__slug=slug) | Q(pk__in=joined))

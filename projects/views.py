@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from diz_portal import sections
-from partners.models import Partner
+from diz_portal.catalogue import csv_response
+from partners.models import Membership, Partner
 from projects.filters import ProjectFilter
 from projects.forms import OutcomeFormSet, ProjectTextForm, ProjectUpdateForm
 from projects.models import Project, ProjectUpdate, format_gbp
@@ -28,6 +31,54 @@ def project_list(request):
         "funding_total": format_gbp(projects.qs.funding_secured()),
     }
     return render(request, "projects/project_list.html", context)
+
+
+@require_safe
+def export_csv(request):
+    """Published projects with their funding lines as open data (listed in /data.json): one row
+    per funding line, and one row with empty funding cells for a project that has none."""
+    projects = (
+        Project.objects.published()
+        .select_related("lead_partner")
+        .prefetch_related("themes", "districts", "funding_lines")
+        .order_by("slug")
+    )
+    header = [
+        "project_slug",
+        "project_title",
+        "status",
+        "lead_partner",
+        "start_date",
+        "end_date",
+        "themes",
+        "districts",
+        "funder",
+        "programme",
+        "amount_gbp",
+        "funding_status",
+        "project_url",
+    ]
+
+    def rows():
+        for project in projects:
+            common = [
+                project.slug,
+                project.title,
+                project.status,
+                project.lead_partner.name if project.lead_partner else "",
+                project.start_date,
+                project.end_date,
+                ";".join(theme.slug for theme in project.themes.all()),
+                ";".join(district.slug for district in project.districts.all()),
+            ]
+            url = f"{settings.SITE_URL}{project.get_absolute_url()}"
+            lines = project.funding_lines.all()
+            if not lines:
+                yield [*common, "", "", "", "", url]
+            for line in lines:
+                yield [*common, line.funder, line.programme, line.amount, line.status, url]
+
+    return csv_response(header, rows(), "diz-projects-funding.csv")
 
 
 @require_safe
@@ -55,23 +106,42 @@ def _own_project(request, pk):
     return get_object_or_404(_own_projects(request.user).select_related("lead_partner"), pk=pk)
 
 
+def _projects_involving(user):
+    """Projects the user's organisations lead or take part in: they may see these."""
+    return Project.objects.involving_any(Partner.objects.for_user(user))
+
+
 @login_required
 @require_safe
 def dashboard_list(request):
-    projects = _own_projects(request.user).select_related("lead_partner").order_by("title")
-    return render(request, "projects/dashboard/project_list.html", {"projects": projects})
+    partners = list(Partner.objects.for_user(request.user))
+    projects = (
+        Project.objects.involving_any(partners).select_related("lead_partner").order_by("title")
+    )
+    lead_ids = {partner.pk for partner in partners}
+    rows = [(project, project.lead_partner_id in lead_ids) for project in projects]
+    return render(request, "projects/dashboard/project_list.html", {"rows": rows})
 
 
 @login_required
 @require_safe
 def dashboard_project(request, pk):
-    project = _own_project(request, pk)
+    """The project as its partners see it: its lead's members may edit, others only read."""
+    # Whether the user's organisation leads it comes in the same query as the project.
+    led = Membership.objects.filter(user=request.user, partner=OuterRef("lead_partner"))
+    project = get_object_or_404(
+        _projects_involving(request.user)
+        .select_related("lead_partner")
+        .annotate(leads=Exists(led)),
+        pk=pk,
+    )
+    leads = project.leads
     updates = project.updates.all()
     outcomes = project.outcomes.all()
     return render(
         request,
         "projects/dashboard/project_manage.html",
-        {"project": project, "updates": updates, "outcomes": outcomes},
+        {"project": project, "updates": updates, "outcomes": outcomes, "leads": leads},
     )
 
 

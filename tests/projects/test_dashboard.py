@@ -5,6 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from projects.models import FundingLine, Outcome, Project, ProjectUpdate
+from tests.factories import make_partner
 from tests.projects.factories import add_funding, add_outcome, make_project, make_update
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,8 @@ def urls(project, update):
 def test_get_permission_matrix(client, personas, project, update, name):
     url = urls(project, update)[name]
     expected = {"anonymous": 302, "member": 200, "outsider": 404, "manager": 404, "superuser": 404}
+    if name == "manage":
+        expected["outsider"] = 200  # partner B takes part: it may read, not edit
     for persona, user in personas.items():
         client.logout()
         login(client, user)
@@ -302,23 +305,34 @@ def test_unknown_ids_are_404(client, member, project):
     assert client.get("/dashboard/projects/abc/edit/").status_code == 404
 
 
-def test_dashboard_list_shows_only_projects_the_users_partners_lead(
-    client, personas, project, partner_b
-):
+def test_dashboard_list_shows_projects_led_and_taken_part_in(client, personas, project, partner_b):
     theirs = make_project("Living Smart at Home", lead=partner_b, published=False)
+    stranger = make_project("Someone else's project", lead=make_partner("Gamma College"))
     url = reverse("dashboard:projects-list")
     client.logout()
     assert client.get(url).status_code == 302
     login(client, personas["member"])
     response = client.get(url)
     assertContains(response, "Ultrafast GPs")
+    assertContains(response, "your organisation leads it")
     assertNotContains(response, "Living Smart at Home")
     client.logout()
     login(client, personas["outsider"])
     response = client.get(url)
     assertContains(response, "Living Smart at Home")
     assertContains(response, "not published")
-    assertNotContains(response, "Ultrafast GPs")
+    # Partner B takes part in Ultrafast GPs: listed, read-only.
+    assertContains(response, "Ultrafast GPs")
+    assertContains(response, "you can read it")
+    assertNotContains(response, stranger.title)
+    page = client.get(reverse("dashboard:projects-manage", kwargs={"pk": project.pk}))
+    assertContains(page, "Your organisation takes part")
+    assertNotContains(page, "Post an update")
+    assertNotContains(page, reverse("dashboard:projects-edit", kwargs={"pk": project.pk}))
+    assert (
+        client.get(reverse("dashboard:projects-manage", kwargs={"pk": stranger.pk})).status_code
+        == 404
+    )
     assert theirs.pk
 
 
