@@ -65,11 +65,13 @@ def attention(request):
     cached until the register next changes (the second scans the register)."""
     enquiries = Enquiry.objects.overdue().count()
     stale = versioned("assets-not-verified", lambda: Asset.objects.not_verified_recently().count())
+    enquiry_list = reverse("admin:assets_enquiry_changelist")
+    asset_list = reverse("admin:assets_asset_changelist")
     return [
         {"label": "Enquiries with no response within the target",
-         "count": enquiries, "url": reverse("admin:assets_enquiry_changelist") + "?response=overdue"},
+         "count": enquiries, "url": f"{enquiry_list}?response=overdue"},
         {"label": "Assets not verified for 12 months",
-         "count": stale, "url": reverse("admin:assets_asset_changelist") + "?verified=stale"},
+         "count": stale, "url": f"{asset_list}?verified=stale"},
     ]  # fmt: skip
 
 
