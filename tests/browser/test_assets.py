@@ -94,6 +94,7 @@ def test_detail_and_enquiry_form(page, register):
     # The form has its own page, so the detail page can be cached.
     page.click(f"text=Ask about {register.reference}")
     page.wait_for_selector("#id_name")
+    page.wait_for_load_state("load")  # the stylesheet that hides the honeypot
     assert not page.locator("#id_website").is_visible()  # honeypot hidden by CSS class
     assert_accessible(page)
     # Error state.
