@@ -15,7 +15,6 @@ from pyproj import Transformer
 
 from assets.models import Asset
 from assets.ogcapi import views as ogc
-from assets.ogcapi.bench import measure_items
 from tests.assets.factories import make_asset, make_assets
 from tests.factories import district
 
@@ -396,12 +395,6 @@ def test_item_queries(client, register, django_assert_num_queries):
     # the asset's row, with owner and district slugs joined (no count, no cache)
     with django_assert_num_queries(1):
         assert client.get(reverse("ogcapi:item", args=["ALP-LC-0001"])).status_code == 200
-
-
-def test_measure_items_for_the_benchmark(partner_a):
-    make_assets(20, owner=partner_a)
-    median, p95 = measure_items(Client(), n=5)
-    assert 0 < median <= p95
 
 
 # ---- real clients over HTTP ---------------------------------------------------------------

@@ -325,6 +325,8 @@ class Command(BaseCommand):
             ("Event list", "/events/"),
             ("Event detail", event.get_absolute_url()),
             ("Search", "/search/?q=fibre+harlow"),
+            # OGC API - Features: a GIS client's page of 1,000 assets (issue 12).
+            ("OGC API items, 1,000 features", "/ogcapi/collections/assets/items?limit=1000&f=json"),
         ]
 
     def measure_pages(self, n, only=""):
