@@ -18,24 +18,8 @@ from importlib import import_module
 from django.conf import settings
 
 
-def collect(hook: str, *args) -> list[dict]:
-    sections = []
-    for app in settings.PORTAL_APPS:
-        try:
-            module = import_module(f"{app}.sections")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.sections":
-                raise
-            continue
-        func = getattr(module, hook, None)
-        if func is not None and (section := func(*args)):
-            sections.append(section)
-    return sections
-
-
-def collect_lists(hook: str, *args) -> list:
-    """Every app's `hook` result, where each is a list, joined into one."""
-    joined = []
+def _hooks(hook: str):
+    """Each portal app's `hook` function from its sections.py, in PORTAL_APPS order."""
     for app in settings.PORTAL_APPS:
         try:
             module = import_module(f"{app}.sections")
@@ -45,5 +29,14 @@ def collect_lists(hook: str, *args) -> list:
             continue
         func = getattr(module, hook, None)
         if func is not None:
-            joined.extend(func(*args) or [])
-    return joined
+            yield func
+
+
+def collect(hook: str, *args) -> list[dict]:
+    """Every app's section for `hook`, leaving out apps that have nothing to show."""
+    return [section for func in _hooks(hook) if (section := func(*args))]
+
+
+def collect_lists(hook: str, *args) -> list:
+    """Every app's `hook` result, where each is a list, joined into one."""
+    return [item for func in _hooks(hook) for item in (func(*args) or [])]
