@@ -91,6 +91,8 @@ def login(page, live_server):
 
 def assert_accessible(page, context=None):
     """axe-core WCAG 2.2 AA: zero violations; and no CSP violation or script error so far."""
+    # After a click the next page may still be loading its stylesheet; axe must see it styled.
+    page.wait_for_load_state("load")
     results = Axe().run(
         page,
         context=context,
