@@ -32,21 +32,31 @@ class AssetFilter(django_filters.FilterSet):
         method="search",
         max_length=100,
         help_text="Reference, name, address or postcode.",
+        error_messages={"max_length": "Enter a search of 100 characters or fewer"},
     )
     asset_type = django_filters.ChoiceFilter(
-        label="Asset type", choices=Asset.AssetType.choices, empty_label="Any type"
+        label="Asset type",
+        choices=Asset.AssetType.choices,
+        empty_label="Any type",
+        error_messages={"invalid_choice": "Select an asset type from the list"},
     )
     district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), to_field_name="slug", empty_label="Any district"
+        queryset=District.objects.all(),
+        to_field_name="slug",
+        empty_label="Any district",
+        error_messages={"invalid_choice": "Select a district from the list"},
     )
     owner = django_filters.ModelChoiceFilter(
         label="Owner",
         queryset=Partner.objects.none(),  # set per request: owners of assets the user may see
         to_field_name="slug",
         empty_label="Any owner",
+        error_messages={"invalid_choice": "Select an owner from the list"},
     )
     availability = django_filters.ChoiceFilter(
-        choices=Asset.Availability.choices, empty_label="Any availability"
+        choices=Asset.Availability.choices,
+        empty_label="Any availability",
+        error_messages={"invalid_choice": "Select an availability from the list"},
     )
     power = YesNoFilter(
         label="Power available",
@@ -54,6 +64,7 @@ class AssetFilter(django_filters.FilterSet):
         empty_label="Either",
         method="yes_no",
         field_name="power_available",
+        error_messages={"invalid_choice": "Select yes, no or either for power available"},
     )
     fibre = YesNoFilter(
         label="Fibre connected",
@@ -61,6 +72,7 @@ class AssetFilter(django_filters.FilterSet):
         empty_label="Either",
         method="yes_no",
         field_name="fibre_connected",
+        error_messages={"invalid_choice": "Select yes, no or either for fibre connected"},
     )
 
     class Meta:

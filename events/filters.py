@@ -8,9 +8,16 @@ class EventFilter(django_filters.FilterSet):
     """The public list filters; slugs in the address, so links can be shared."""
 
     series = django_filters.ModelChoiceFilter(
-        queryset=EventSeries.objects.all(), to_field_name="slug", empty_label="All series"
+        queryset=EventSeries.objects.all(),
+        to_field_name="slug",
+        empty_label="All series",
+        error_messages={"invalid_choice": "Select a series from the list"},
     )
-    format = django_filters.ChoiceFilter(choices=Event.Format.choices, empty_label="Any format")
+    format = django_filters.ChoiceFilter(
+        choices=Event.Format.choices,
+        empty_label="Any format",
+        error_messages={"invalid_choice": "Select a format from the list"},
+    )
     partner = django_filters.ModelChoiceFilter(
         field_name="hosts",
         label="Host partner",
@@ -21,6 +28,7 @@ class EventFilter(django_filters.FilterSet):
         .only("pk", "name", "slug"),
         to_field_name="slug",
         empty_label="Any partner",
+        error_messages={"invalid_choice": "Select a host partner from the list"},
     )
 
     class Meta:

@@ -14,14 +14,20 @@ class ProjectFilter(django_filters.FilterSet):
         method="search",
         max_length=200,
         help_text="Words in the title, summary or description.",
+        error_messages={"max_length": "Enter a search of 200 characters or fewer"},
     )
-    status = django_filters.ChoiceFilter(choices=Project.Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=Project.Status.choices,
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
     theme = SlugChoiceFilter(
         label="Theme",
         field_name="themes",
         to_field_name="slug",
         queryset=Theme.objects.all(),
         empty_label="Any theme",
+        error_messages={"invalid_choice": "Select a theme from the list"},
     )
     partner = SlugChoiceFilter(
         label="Partner",
@@ -30,6 +36,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Partner.objects.published().only("pk", "name", "slug"),
         empty_label="Any partner",
         help_text="Projects it leads or takes part in.",
+        error_messages={"invalid_choice": "Select a partner from the list"},
     )
     district = SlugChoiceFilter(
         label="District",
@@ -37,9 +44,14 @@ class ProjectFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=District.objects.all(),
         empty_label="Any district",
+        error_messages={"invalid_choice": "Select a district from the list"},
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by", choices=SORT_CHOICES, empty_label=None, method="sort_by"
+        label="Sort by",
+        choices=SORT_CHOICES,
+        empty_label=None,
+        method="sort_by",
+        error_messages={"invalid_choice": "Select newest first or title"},
     )
 
     class Meta:

@@ -85,13 +85,13 @@ def test_filters(client, register, query, expected):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("asset_type=spaceship", "Select a valid choice"),
-        ("district=atlantis", "Select a valid choice"),
-        ("owner=nobody", "Select a valid choice"),
-        ("availability=maybe", "Select a valid choice"),
-        ("power=perhaps", "Select a valid choice"),
-        ("fibre=2", "Select a valid choice"),
-        ("q=" + "x" * 101, "at most 100 characters"),
+        ("asset_type=spaceship", "Select an asset type from the list"),
+        ("district=atlantis", "Select a district from the list"),
+        ("owner=nobody", "Select an owner from the list"),
+        ("availability=maybe", "Select an availability from the list"),
+        ("power=perhaps", "Select yes, no or either for power available"),
+        ("fibre=2", "Select yes, no or either for fibre connected"),
+        ("q=" + "x" * 101, "Enter a search of 100 characters or fewer"),
     ],
 )
 def test_invalid_filters_say_what_is_wrong(client, register, query, message):
@@ -99,6 +99,12 @@ def test_invalid_filters_say_what_is_wrong(client, register, query, message):
     assert response.status_code == 400
     assertContains(response, "There is a problem", status_code=400)
     assertContains(response, message, status_code=400)
+    assertContains(
+        response, "Correct the filter marked in the “Filter assets” panel", status_code=400
+    )
+    # Never Django's own wording.
+    assertNotContains(response, "Select a valid choice", status_code=400)
+    assertNotContains(response, "Ensure this value", status_code=400)
     assertNotContains(response, "Civic Centre roof", status_code=400)
     for url in (MAP, reverse("assets:export-csv"), reverse("assets:export-geojson")):
         answer = client.get(f"{url}?{query}")
