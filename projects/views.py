@@ -107,34 +107,28 @@ def _own_project(request, pk):
 
 
 def _projects_involving(user):
-    """Projects the user's organisations lead or take part in: they may see these."""
-    return Project.objects.involving_any(Partner.objects.for_user(user))
+    """Projects the user's organisations lead or take part in: they may see these. Each
+    carries `leads`: whether one of those organisations leads it (so its members may edit)."""
+    led = Membership.objects.filter(user=user, partner=OuterRef("lead_partner"))
+    return (
+        Project.objects.involving_any(Partner.objects.for_user(user))
+        .select_related("lead_partner")
+        .annotate(leads=Exists(led))
+    )
 
 
 @login_required
 @require_safe
 def dashboard_list(request):
-    partners = list(Partner.objects.for_user(request.user))
-    projects = (
-        Project.objects.involving_any(partners).select_related("lead_partner").order_by("title")
-    )
-    lead_ids = {partner.pk for partner in partners}
-    rows = [(project, project.lead_partner_id in lead_ids) for project in projects]
-    return render(request, "projects/dashboard/project_list.html", {"rows": rows})
+    projects = _projects_involving(request.user).order_by("title")
+    return render(request, "projects/dashboard/project_list.html", {"projects": projects})
 
 
 @login_required
 @require_safe
 def dashboard_project(request, pk):
     """The project as its partners see it: its lead's members may edit, others only read."""
-    # Whether the user's organisation leads it comes in the same query as the project.
-    led = Membership.objects.filter(user=request.user, partner=OuterRef("lead_partner"))
-    project = get_object_or_404(
-        _projects_involving(request.user)
-        .select_related("lead_partner")
-        .annotate(leads=Exists(led)),
-        pk=pk,
-    )
+    project = get_object_or_404(_projects_involving(request.user), pk=pk)
     leads = project.leads
     updates = project.updates.all()
     outcomes = project.outcomes.all()
