@@ -7,7 +7,6 @@ and no start at all without a secret key unless debug is explicitly on.
 
 import os
 import tempfile
-from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -18,11 +17,22 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+    """On or off; a typo such as "ture" refuses to start rather than quietly mean off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}; it is {value!r}."
+    )
 
 
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
@@ -104,6 +114,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Staff without an authenticator app are sent from the admin and dashboard to set one up.
+    "partners.middleware.StaffTwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "diz_portal.urls"
@@ -131,7 +143,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
+        conn_max_age=env_count("DJANGO_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
@@ -161,7 +173,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 BENCH_TRIVIAL_VIEW = env_bool("DIZ_BENCH_TRIVIAL_VIEW", default=False)
 
 # Whole pages for anonymous visitors, invalidated on any content change (diz_portal/cache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_SECONDS = env_count("DJANGO_PAGE_CACHE_SECONDS", 300)
 
 # Background work (django.tasks API, backported): the queue lives in the database, so no new
 # server is needed. `manage.py db_worker --queue-name '*'` runs the jobs; the test suite runs
@@ -280,10 +292,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# django-leaflet's bundled Leaflet is served as static files. The app itself stays out of
-# INSTALLED_APPS: its admin module imports GeoDjango, which needs GDAL we do not use.
-LEAFLET_STATIC = Path(find_spec("leaflet").submodule_search_locations[0]) / "static" / "leaflet"
-STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", LEAFLET_STATIC)]
+# Built by `npm run build` (GOV.UK Frontend, Leaflet) and committed: no Node step at run time.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise as they are.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
@@ -305,7 +315,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # map tiles are the one outside origin a page may load.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_count("DJANGO_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -341,28 +351,12 @@ LOGGING = {
 SITE_NAME = "Essex + Herts Digital Innovation Zone"
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "https://www.diz.org.uk").rstrip("/")
 
-# django-leaflet serves its bundled Leaflet; tiles come from OpenStreetMap in the browser only.
-LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (51.80, 0.10),
-    "DEFAULT_ZOOM": 10,
-    "TILES": [
-        (
-            "OpenStreetMap",
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            {"attribution": "&copy; OpenStreetMap contributors", "maxZoom": 19},
-        )
-    ],
-    "RESET_VIEW": False,
-}
-
 # Uploaded images (logos, project pictures): see diz_portal/images.py.
 IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 4096 * 4096
 
 # --- partners (issue 3) ---
-INVITATION_MAX_AGE_DAYS = int(os.environ.get("DIZ_INVITATION_MAX_AGE_DAYS", "7"))
-# Staff without an authenticator app are sent from the admin and dashboard to set one up.
-MIDDLEWARE = [*MIDDLEWARE, "partners.middleware.StaffTwoFactorRequiredMiddleware"]
+INVITATION_MAX_AGE_DAYS = env_count("DIZ_INVITATION_MAX_AGE_DAYS", 7)
 
 # --- projects (issue 4) ---
 

@@ -40,6 +40,29 @@ def test_refuses_to_start_without_secret_key_when_debug_is_off():
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DJANGO_SECURE_SSL_REDIRECT", "ture"),
+        ("DJANGO_DEBUG", "maybe"),
+        ("DJANGO_PAGE_CACHE_SECONDS", "five"),
+        ("DJANGO_HSTS_SECONDS", "-1"),
+    ],
+)
+def test_an_unreadable_setting_stops_the_site_and_names_the_variable(name, value):
+    result = run_manage("check", env_extra={**PRODUCTION_ENV, name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert repr(value) in result.stderr
+
+
+def test_boolean_settings_read_the_usual_words():
+    result = run_manage(
+        "check", env_extra={**PRODUCTION_ENV, "DJANGO_SECURE_SSL_REDIRECT": " Off "}
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_debug_mode_starts_without_secret_key():
     result = run_manage("check", env_extra={"DJANGO_DEBUG": "1"})
     assert result.returncode == 0, result.stderr
