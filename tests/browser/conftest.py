@@ -90,7 +90,8 @@ def login(page, live_server):
 
 
 def assert_accessible(page, context=None):
-    """axe-core WCAG 2.2 AA: zero violations; and no CSP violation or script error so far."""
+    """axe-core WCAG 2.2 AA: zero violations; no CSP violation or script error so far; and the
+    page reflows at 320 CSS px (WCAG 1.4.10), which axe does not test."""
     # After a click the next page may still be loading its stylesheet; axe must see it styled.
     page.wait_for_load_state("load")
     results = Axe().run(
@@ -100,3 +101,52 @@ def assert_accessible(page, context=None):
     )
     assert results.violations_count == 0, results.generate_report()
     assert page.problems == [], page.problems
+    assert_reflows(page)
+
+
+# Elements wider than the viewport, or placed outside it, that no scrolling or clipping
+# ancestor contains. A wide table inside its own scrolling region is allowed (1.4.10's
+# exception for data tables); visually hidden text (clipped to 1px) is not content that shows.
+OVERFLOWING_ELEMENTS_JS = """
+(width) => {
+  const clips = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX;
+      if (o === "auto" || o === "scroll" || o === "hidden" || o === "clip") return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || r.width <= 1 && r.height <= 1) continue;
+    if (getComputedStyle(el).visibility === "hidden") continue;
+    if (r.right > width + 1 || r.left < -1) {
+      if (clips(el)) continue;
+      const classes = typeof el.className === "string" ? el.className.trim() : "";
+      const label = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (classes ? "." + classes.split(/\\s+/).join(".") : "");
+      out.push(label + " [" + Math.round(r.left) + ", " + Math.round(r.right) + "]: " +
+        (el.textContent || "").trim().slice(0, 60));
+    }
+  }
+  return out.slice(0, 10);
+}
+"""
+
+
+def assert_reflows(page, width=320):
+    """At `width` CSS px the document is no wider than the viewport and no element sticks out
+    of it. Restores the viewport afterwards."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        overflowing = page.evaluate(OVERFLOWING_ELEMENTS_JS, width)
+        assert scroll_width <= width and not overflowing, (
+            f"{page.url} scrolls sideways at {width} CSS px (document {scroll_width} px wide); "
+            f"sticking out: {overflowing}"
+        )
+    finally:
+        if before:
+            page.set_viewport_size(before)
