@@ -141,25 +141,68 @@ for an invitation.
         "section": "footer",
         "nav_order": 70,
         "summary": "How accessible this website is and how to report a problem.",
-        "body": """This website is run by the Essex + Herts Digital Innovation Zone. We want as
-many people as possible to be able to use it. You should be able to:
+        "body": """This accessibility statement applies to the DIZ Portal at www.diz.org.uk, run
+by the Essex + Herts Digital Innovation Zone. We want as many people as possible to be able to
+use it. For example, you should be able to:
 
 - change colours, contrast levels and fonts using browser or device settings;
 - zoom in up to 400% without the text spilling off the screen;
+- read every page on a screen 320 pixels wide without scrolling sideways;
 - navigate the whole website using just a keyboard or speech recognition software;
 - use the website with a screen reader;
-- use every page with JavaScript switched off (the asset map is an extra over the table).
+- use every page with JavaScript switched off.
+
+[AbilityNet](https://mcmw.abilitynet.org.uk/) has advice on making your device easier to use
+if you have a disability.
+
+## How accessible this website is
+
+We know some parts of this website are not fully accessible:
+
+- the asset register map is made of picture tiles from OpenStreetMap, and the tiles have no
+  text alternative. The table beside the map lists the same assets, with their addresses and
+  details, and works without the map;
+- some PDF and Word (DOCX) documents uploaded by partners may not be accessible, for example
+  they may not be structured so they are easy to use with a screen reader.
+
+## How we built and tested it
+
+The portal uses the GOV.UK Frontend design system, in the DIZ's own colours. Pages are written
+in plain HTML that works without JavaScript: the asset map is an extra on top of the table of
+assets, not a replacement for it.
+
+Before each release we test every public page, every partner page and every error page
+automatically in a real browser (headless Chromium) with axe-core, against the Web Content
+Accessibility Guidelines (WCAG) version 2.2 at AA standard. The same tests check that each page
+reflows at a width of 320 CSS pixels, with no sideways scrolling.
+
+We also checked by hand that the home page, the asset register and a form still work with
+increased text spacing and when zoomed to 200%.
 
 ## Compliance status
 
-We aim to meet the Web Content Accessibility Guidelines version 2.2 at AA standard. Every page
-is checked automatically with axe-core in a real browser before each release.
+This website is partially compliant with the Web Content Accessibility Guidelines version 2.2
+AA standard, because of the problems listed above.
 
-## Reporting problems
+## Reporting accessibility problems with this website
 
-If you find a problem or need information in a different format, email
-[programme@diz.org.uk](mailto:programme@diz.org.uk). We will reply within 5 working days. If you
-are not happy with our response, contact the Equality Advisory and Support Service (EASS).
+We are always looking to improve the accessibility of this website. If you find a problem that
+is not listed on this page, or need information in a different format such as large print or
+plain text, email [programme@diz.org.uk](mailto:programme@diz.org.uk). Tell us the web address
+of the page and what the problem is. We will reply within 5 working days.
+
+## Enforcement procedure
+
+The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector
+Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018 (the
+accessibility regulations). If you are not happy with how we respond to your complaint,
+[contact the Equality Advisory and Support Service (EASS)](https://www.equalityadvisoryservice.com/).
+
+## Preparation of this accessibility statement
+
+This statement was prepared on 6 December 2026. The website was last tested on 6 December
+2026 by the DIZ programme team, using the automated tests described above and the manual
+checks of text spacing and zoom.
 """,
     },
     {

@@ -5,6 +5,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 NEXT_SESSION_KEY = "two_factor_next"
 MESSAGE = (
@@ -33,7 +34,24 @@ class StaffTwoFactorRequiredMiddleware:
             # Where they were going, for the "Continue" link after the recovery codes.
             request.session[NEXT_SESSION_KEY] = request.get_full_path()
             return redirect("mfa_activate_totp")
+        if (
+            request.path == reverse("mfa_view_recovery_codes")
+            and NEXT_SESSION_KEY in request.session
+        ):
+            return self.show_next_once(request)
         return self.get_response(request)
+
+    def show_next_once(self, request):
+        """The recovery codes page, the last step of the set-up, links on to where the staff
+        member was going (`request.two_factor_next`). Once the page has been shown the key is
+        gone, so the link is offered once and never again later."""
+        next_url = request.session[NEXT_SESSION_KEY]
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            request.two_factor_next = next_url
+        response = self.get_response(request)
+        if response.status_code == 200 or not getattr(request, "two_factor_next", None):
+            request.session.pop(NEXT_SESSION_KEY, None)
+        return response
 
     @staticmethod
     def protected_prefixes():

@@ -15,11 +15,14 @@ def partners():
         "Alpha District Council",
         slug="alpha",
         districts=("harlow", "epping-forest"),
-        website="https://alpha.example.org/",
-        contact_email="digital@alpha.example.org",
+        # Long addresses must wrap on a 320 px screen rather than push the page sideways.
+        website="https://www.alpha-district-council-digital-innovation.example.org/services/",
+        contact_email="digital.infrastructure.programme@alpha-district-council.example.org",
         description="We lead the **DIZ**.\n\n- fibre\n- small cells",
     )
-    factories.make_partner("Beta Health Trust", slug="beta", sector=Sector.HEALTH_ACUTE)
+    beta = factories.make_partner("Beta Health Trust", slug="beta", sector=Sector.HEALTH_ACUTE)
+    beta.logo = image_upload()
+    beta.save()
     factories.make_partner("Gamma CVS", slug="gamma", sector=Sector.VOLUNTARY, districts=())
     return alpha
 
@@ -28,20 +31,22 @@ def test_directory_and_partner_page(page, partners):
     response = page.goto(reverse("partners:list"))
     assert response.status == 200
     assert page.locator("h1").inner_text() == "Partners"
+    assert page.locator(".diz-card img.diz-logo").count() == 1
     assert_accessible(page)
     page.select_option("#id_sector", "health-acute")
     page.click("text=Show partners")
     page.wait_for_load_state()
-    assert page.locator(".card h3").all_inner_texts() == ["Beta Health Trust"]
+    assert page.locator(".diz-card h3").all_inner_texts() == ["Beta Health Trust"]
     assert_accessible(page)
     # The error state: an unknown sector in the address.
     response = page.goto(reverse("partners:list") + "?sector=pirates&q=" + "x" * 150)
     assert response.status == 400
-    assert page.locator(".error-summary").is_visible()
+    assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
     response = page.goto(partners.get_absolute_url())
     assert response.status == 200
     assert page.locator("h1").inner_text() == "Alpha District Council"
+    assert page.locator(".govuk-summary-list a.diz-break").count() == 2
     assert_accessible(page)
 
 
@@ -49,6 +54,9 @@ def test_home_partners_by_sector(page, partners):
     page.goto("/")
     section = page.locator("section[aria-labelledby=partners-by-sector-heading]")
     assert "Local authority" in section.inner_text()
+    logo = section.locator(".diz-partner-strip img")
+    assert logo.get_attribute("alt") == "Beta Health Trust"
+    assert logo.get_attribute("loading") == "lazy"
     assert_accessible(page)
 
 
@@ -58,6 +66,11 @@ def test_account_pages(page, partners):
         assert response.status == 200, name
         assert_accessible(page)
     page.goto(reverse("account_reset_password"))
+    page.click("main button[type=submit]")  # nothing typed: the error state
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
     page.fill("#id_email", "someone@example.org")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
@@ -78,20 +91,21 @@ def test_dashboard_and_profile_form_with_errors(page, login, partners):
     page.click("text=Edit the profile")
     page.wait_for_load_state()
     assert page.url.endswith(reverse("dashboard:partners-edit", kwargs={"slug": "alpha"}))
-    assert page.locator("main img.partner-logo").count() == 1
+    assert page.locator("main img.diz-logo").count() == 1
     assert_accessible(page)
     page.fill("#id_website", "not a web address")
     page.fill("#id_contact_email", "not an email")
     page.click("text=Save the profile")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible()
+    assert page.locator(".govuk-error-summary").is_visible()
     assert page.locator("#id_website").get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_website_error.govuk-error-message").is_visible()
     assert_accessible(page)
     page.fill("#id_website", "https://alpha.example.org/new/")
     page.fill("#id_contact_email", "hello@alpha.example.org")
     page.click("text=Save the profile")
     page.wait_for_load_state()
-    assert "is saved" in page.locator(".messages").inner_text()
+    assert "is saved" in page.locator(".govuk-notification-banner--success").inner_text()
     assert_accessible(page)
 
 
@@ -105,7 +119,7 @@ def test_invitation_accept_page_and_refusal(page, partners):
     page.fill("#id_new_password2", "short")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").is_visible()
+    assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
     page.fill("#id_new_password1", "a-long-and-unusual-passphrase")
     page.fill("#id_new_password2", "a-long-and-unusual-passphrase")
@@ -120,6 +134,10 @@ def test_invitation_accept_page_and_refusal(page, partners):
 
 
 def test_two_factor_pages_and_staff_redirect(page, login, partners):
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
     from tests.partners.factories import remove_two_factor
 
     manager = remove_two_factor(factories.make_manager("manager@diz.example.org"))
@@ -138,7 +156,23 @@ def test_two_factor_pages_and_staff_redirect(page, login, partners):
     assert_accessible(page)
     page.click("main button[type=submit]")  # no code typed: the error state
     page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
+    # Typed by hand from the "I cannot scan the QR code" details: on to the recovery codes,
+    # then back to where they were going, once.
+    page.click("text=I cannot scan the QR code")
+    secret = page.locator("#authenticator_secret").inner_text().strip()
+    page.fill("#id_code", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.endswith(reverse("mfa_view_recovery_codes"))
+    assert page.locator("#recovery_codes.govuk-textarea").count() == 1
+    assert_accessible(page)
+    page.click("text=Continue to where you were going")
+    page.wait_for_load_state()
+    assert page.url.endswith(reverse("admin:index"))
+    page.goto(reverse("mfa_view_recovery_codes"))
+    assert page.get_by_text("Continue to where you were going").count() == 0
     page.goto(reverse("mfa_index"))
     assert_accessible(page)
 
@@ -165,7 +199,7 @@ def test_profile_form_works_without_javascript(browser, live_server, partners):
     tab.fill("#id_short_description", "Saved without JavaScript.")
     tab.click("text=Save the profile")
     tab.wait_for_load_state()
-    assert "is saved" in tab.locator(".messages").inner_text()
+    assert "is saved" in tab.locator(".govuk-notification-banner--success").inner_text()
     context.close()
     partners.refresh_from_db()
     assert partners.short_description == "Saved without JavaScript."
@@ -185,5 +219,6 @@ def test_staff_sign_in_asks_for_the_code(page, partners):
     page.fill("#id_code", "000000")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".errorlist, .error-summary").count() > 0
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.locator("#id_code_error.govuk-error-message").count() == 1
     assert_accessible(page)

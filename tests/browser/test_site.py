@@ -40,11 +40,42 @@ def test_login_and_404_have_no_axe_violations(page, content):
     page.fill("#id_password", "wrong-password")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
-    assert page.locator(".error-summary, .errorlist").count() > 0
+    assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
     response = page.goto("/no-such-page/")
     assert response.status == 404
     assert_accessible(page)
+
+
+def test_error_pages_have_no_axe_violations(page, content):
+    from urllib.parse import urlsplit
+
+    from django.test import RequestFactory
+
+    from diz_portal.views import permission_denied, server_error
+
+    # 400: a NUL byte in the address is refused before any view runs.
+    response = page.goto("/partners/?district=nul%00byte")
+    assert response.status == 400
+    assert page.locator("h1").inner_text() == "Sorry, we could not understand that request"
+    assert_accessible(page)
+    # 403 and 500 have no page that reliably produces them: serve what the handlers render.
+    request = RequestFactory().get("/")
+    request.user = None
+    pages = {
+        "/forbidden-test/": permission_denied(request).content,
+        "/server-error-test/": server_error(None).content,
+    }
+
+    def serve(route):
+        path = urlsplit(route.request.url).path
+        route.fulfill(body=pages[path], content_type="text/html; charset=utf-8")
+
+    for path in pages:
+        page.route(f"**{path}", serve)
+        page.goto(path)
+        assert page.locator("h1.govuk-heading-xl").count() == 1
+        assert_accessible(page)
 
 
 def test_keyboard_user_reaches_main_content_via_skip_link(page, content):
@@ -52,7 +83,7 @@ def test_keyboard_user_reaches_main_content_via_skip_link(page, content):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to main content"
-    assert page.locator(".skip-link").is_visible()
+    assert page.locator(".govuk-skip-link").is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
     assert page.url.endswith("#main-content")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from diz_portal.models import OutboundEmail
+from partners.middleware import NEXT_SESSION_KEY
 from partners.models import Invitation, Membership
 from tests import factories
 from tests.partners.factories import give_totp, make_invitation, remove_two_factor
@@ -298,8 +299,47 @@ def test_staff_login_asks_for_the_authenticator_code(client, manager):
 
 def test_account_pages_use_sentence_case(client):
     page = client.get(reverse("account_reset_password"))
-    assertContains(page, "Password reset")
+    assertContains(page, '<h1 class="govuk-heading-xl">Reset your password</h1>', html=True)
     assertNotContains(page, "Password Reset")
+    assertNotContains(page, "Reset My Password")
+
+
+def test_sign_in_form_is_govuk_markup_with_linked_errors(client):
+    page = client.get(reverse("account_login"))
+    assertContains(page, '<label class="govuk-label govuk-label--s" for="id_login">')
+    assertContains(page, 'class="govuk-button" data-module="govuk-button"')
+    response = client.post(reverse("account_login"), {"login": "", "password": ""})
+    assertContains(response, "govuk-error-summary")
+    assertContains(response, '<a href="#id_login">')
+    assertContains(response, 'id="id_login_error"')
+    assertContains(response, "govuk-input--error")
+    assertNotContains(response, "errorlist")
+
+
+def test_allauth_field_element_is_govuk_markup():
+    """The fields allauth writes by hand (the authenticator secret, the recovery codes) get
+    GOV.UK classes, and their hint and error are tied to the input."""
+    from django.template import Context, Template
+    from django.template.base import Origin
+
+    template = Template(
+        "{% load allauth %}"
+        '{% element field id="code" name="code" type="text" errors=errors %}'
+        "{% slot label %}Code{% endslot %}{% slot help_text %}Six digits{% endslot %}"
+        "{% endelement %}"
+        '{% element field id="saved" type="checkbox" %}'
+        "{% slot label %}I have saved my codes{% endslot %}{% endelement %}",
+        origin=Origin("element_test.html", template_name="element_test.html"),
+    )
+    html = template.render(Context({"errors": ["Enter the 6-digit code"]}))
+    assert 'class="govuk-form-group govuk-form-group--error"' in html
+    assert '<label class="govuk-label govuk-label--s" for="code">' in html
+    assert '<div class="govuk-hint" id="code_helptext">' in html
+    assert '<p class="govuk-error-message" id="code_error">' in html
+    assert 'class="govuk-input govuk-input--error"' in html
+    assert 'aria-describedby="code_helptext code_error"' in html
+    assert 'class="govuk-checkboxes__input" type="checkbox"' in html
+    assert '<label class="govuk-label govuk-checkboxes__label" for="saved">' in html
 
 
 def test_first_sign_in_asks_for_the_password_once_and_continues_after_two_factor(client, manager):
@@ -323,4 +363,34 @@ def test_first_sign_in_asks_for_the_password_once_and_continues_after_two_factor
     codes = client.get(reverse("mfa_view_recovery_codes"))
     assertContains(codes, "Continue to where you were going")
     assertContains(codes, f'href="{reverse("admin:index")}"')
+    # Shown once: the session no longer holds where they were going.
+    assert NEXT_SESSION_KEY not in client.session
     assert client.get(reverse("admin:index")).status_code == 200
+    assertNotContains(client.get(reverse("mfa_view_recovery_codes")), "Continue to where")
+
+
+def test_continue_link_waits_for_the_page_and_never_leaves_the_site(client, manager):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    client.force_login(give_totp(manager))
+
+    def remember(url):
+        session = client.session
+        session[NEXT_SESSION_KEY] = url
+        # Signed in a moment ago with the password, so the codes page asks for nothing more.
+        session["account_authentication_methods"] = [{"method": "password", "at": time.time()}]
+        session["account_authentication_methods_user"] = str(manager.pk)
+        session.save()
+
+    # No recovery codes yet: the page is not shown (404), so the address is kept for it.
+    remember(reverse("admin:index"))
+    assert client.get(reverse("mfa_view_recovery_codes")).status_code == 404
+    assert client.session[NEXT_SESSION_KEY] == reverse("admin:index")
+    # An address on another site is never offered, and is forgotten.
+    RecoveryCodes.activate(manager)
+    remember("https://evil.example.com/")
+    page = client.get(reverse("mfa_view_recovery_codes"))
+    assert page.status_code == 200
+    assertNotContains(page, "evil.example.com")
+    assertNotContains(page, "Continue to where")
+    assert NEXT_SESSION_KEY not in client.session

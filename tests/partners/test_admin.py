@@ -54,6 +54,35 @@ def test_partner_admin_list_search_filters_and_view_on_site(admin_client, partne
     assertContains(change, "members")  # the membership inline
 
 
+def test_membership_reads_as_the_person_at_the_partner(partner_a):
+    jane = factories.make_user("jane@example.org", first_name="Jane", last_name="Smith")
+    membership = Membership.objects.create(user=jane, partner=partner_a)
+    assert str(membership) == "Jane Smith (jane@example.org) at Alpha District Council"
+    nameless = factories.make_user("officer@example.org")
+    membership = Membership.objects.create(user=nameless, partner=partner_a)
+    assert str(membership) == "officer@example.org at Alpha District Council"
+
+
+def test_members_inline_names_each_member_without_a_query_per_row(admin_client):
+    partner = factories.make_partner("Harlow Council")
+    jane = factories.make_user("jane@example.org", first_name="Jane", last_name="Smith")
+    Membership.objects.create(user=jane, partner=partner)
+    url = reverse("admin:partners_partner_change", args=[partner.pk])
+    admin_client.get(url)  # content types and permissions cached, as on any later visit
+    with CaptureQueriesContext(connection) as one:
+        response = admin_client.get(url)
+    assertContains(response, "Jane Smith (jane@example.org) at Harlow Council")
+    assertNotContains(response, f"{jane.pk} in {partner.pk}")
+    # The user box still names the account and links to it.
+    assertContains(response, reverse("admin:auth_user_change", args=[jane.pk]))
+    for _ in range(5):
+        factories.make_member(partner)
+    with CaptureQueriesContext(connection) as six:
+        response = admin_client.get(url)
+    assertContains(response, " at Harlow Council</label>", count=6)  # each Delete box
+    assert len(six) == len(one), [q["sql"][:120] for q in six.captured_queries]
+
+
 def test_partner_admin_changelist_queries_are_fixed(admin_client):
     for i in range(3):
         factories.make_partner(f"Small {i}", districts=("harlow", "uttlesford"))

@@ -142,9 +142,18 @@ def test_profile_form_errors_are_clear_and_change_nothing(client, member, partne
     )
     assert response.status_code == 400
     assertContains(response, "There is a problem", status_code=400)
-    assertContains(response, "Enter a valid URL.", status_code=400)
-    assertContains(response, "Enter a valid email address.", status_code=400)
-    assertContains(response, "at most 300 characters", status_code=400)
+    # GOV.UK wording (say what is wrong and how to fix it), never Django's default.
+    for message in [
+        "Enter a web address in the correct format, like https://www.example.org",
+        "Enter an email address in the correct format, like name@example.com",
+        "Enter 300 characters or fewer (you entered 301)",
+        "Select one of the options in the list",
+    ]:
+        assertContains(response, message, count=2, status_code=400)  # summary and field
+    assertNotContains(response, "Enter a valid", status_code=400)
+    assertContains(
+        response, '<p class="govuk-error-message" id="id_website_error">', status_code=400
+    )
     assertContains(response, 'aria-invalid="true"', status_code=400)
     partner_a.refresh_from_db()
     assert partner_a.website == ""

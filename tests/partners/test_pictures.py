@@ -26,7 +26,7 @@ def test_directory_cards_show_logos_sized_and_lazy(client, with_logo):
     page = client.get(reverse("partners:list"))
     assertContains(
         page,
-        f'<img class="card-logo" src="{with_logo.logo.url}" alt="" width="120" height="60" '
+        f'<img class="diz-logo" src="{with_logo.logo.url}" alt="" width="120" height="60" '
         'loading="lazy">',
     )
 

@@ -34,8 +34,14 @@ def test_list_shows_published_partners_grouped_by_sector_with_counts(client):
     assertContains(response, "Kao Data")
     assertNotContains(response, "Hidden Trust")
     assertNotContains(response, "Health: acute hospital</a>")  # no published partner there
-    assertContains(response, '<a href="?sector=local-authority">Local authority</a>: 2', html=False)
-    assertContains(response, '<h2 id="sector-1">Local authority</h2>', html=True)
+    assertContains(
+        response,
+        '<a class="govuk-link" href="?sector=local-authority">Local authority</a>: 2',
+        html=False,
+    )
+    assertContains(
+        response, '<h2 class="govuk-heading-m" id="sector-1">Local authority</h2>', html=True
+    )
     assertContains(response, "Private sector: data centre</h2>")
     assert [p.name for p in response.context["page"]] == [
         "Harlow Council",
@@ -69,6 +75,8 @@ def test_pagination_keeps_the_filter(client):
     response = client.get(reverse("partners:list"), {"district": "harlow"})
     assert response.context["page"].paginator.num_pages == 2
     assertContains(response, "?district=harlow&amp;page=2")
+    assertContains(response, '<nav class="govuk-pagination govuk-pagination--block"')
+    assertContains(response, '<ul class="diz-card-list">')
     second = client.get(reverse("partners:list"), {"district": "harlow", "page": "2"})
     assert len(second.context["page"]) == 6
     # A page number that is not a number falls back to the first page rather than failing.
@@ -137,10 +145,14 @@ def test_detail_shows_profile(client):
         description="We run **small cells**.<script>alert(1)</script>",
     )
     response = client.get(partner.get_absolute_url())
-    assertContains(response, "<h1>Harlow Council</h1>", html=True)
+    assertContains(response, '<h1 class="govuk-heading-xl">Harlow Council</h1>', html=True)
     assertContains(response, "Epping Forest</a> (Essex)")
     assertContains(response, 'href="https://www.harlow.gov.uk/"')
     assertContains(response, 'href="mailto:digital@harlow.example.org"')
+    # Facts as a GOV.UK summary list; long addresses may wrap on a narrow screen.
+    assertContains(response, '<dt class="govuk-summary-list__key">Website</dt>', html=True)
+    assertContains(response, 'class="govuk-link diz-break" href="https://www.harlow.gov.uk/"')
+    assertContains(response, 'class="govuk-link diz-break" href="mailto:digital@harlow')
     assertContains(response, "<strong>small cells</strong>")
     assertNotContains(response, "<script>alert")
 
@@ -172,7 +184,10 @@ def test_home_shows_partners_by_sector(client, django_assert_max_num_queries):
     factories.make_partner("Arup", sector=Sector.CONSULTANT)
     factories.make_partner("Hidden", sector=Sector.PRIVATE_IT, published=False)
     response = client.get(reverse("home"))
-    assertContains(response, '<h2 id="partners-by-sector-heading">Partners by sector</h2>')
+    assertContains(
+        response,
+        '<h2 class="govuk-heading-l" id="partners-by-sector-heading">Partners by sector</h2>',
+    )
     assertContains(response, "3 organisations work together")
     assertContains(response, "Local authority</a>: 2 partners")
     assertContains(response, "Strategic digital consultant</a>: 1 partner<")

@@ -21,8 +21,30 @@ def test_home_shows_vision_and_key_figures(client, demo_content):
     assertContains(response, "best connected place of its type in the UK")
     assertContains(response, "551,234")
     assertContains(response, "32,500")
-    assertContains(response, '<html lang="en-GB">', html=False)
+    assertContains(response, '<html lang="en-GB" class="govuk-template">', html=False)
     assertContains(response, 'href="#main-content"')
+    assertContains(response, '<dl class="diz-key-figures">')
+    assertContains(response, '<h1 class="govuk-heading-xl" id="vision-heading">')
+
+
+def test_accessibility_statement_says_what_is_true(client, demo_content):
+    body = client.get(reverse("page", args=["accessibility-statement"])).content.decode()
+    for fact in [
+        "GOV.UK Frontend design system",
+        "axe-core",
+        "version 2.2 at AA standard",
+        "headless Chromium",
+        "every public page, every partner page and every error page",
+        "320 CSS pixels",
+        "increased text spacing and when zoomed to 200%",
+        "works without JavaScript",
+        "OpenStreetMap",
+        "PDF and Word (DOCX) documents uploaded by partners",
+        "mailto:programme@diz.org.uk",
+        "Equality and Human Rights Commission (EHRC)",
+        "6 December 2026",
+    ]:
+        assert fact in " ".join(body.split()), fact
 
 
 def test_vision_is_editable_in_admin(client, manager, demo_content):
@@ -63,7 +85,7 @@ def test_vision_is_editable_in_admin(client, manager, demo_content):
 def test_each_content_page_renders_in_the_layout(client, demo_content, slug):
     page = Page.objects.get(slug=slug)
     response = client.get(page.get_absolute_url())
-    assertContains(response, f"<h1>{page.title}</h1>", html=True)
+    assertContains(response, f'<h1 class="govuk-heading-xl">{page.title}</h1>', html=True)
     assertContains(response, 'id="main-content"')
 
 
@@ -121,7 +143,9 @@ def test_home_and_page_queries_are_fixed(client, demo_content, django_assert_max
 def test_404_is_styled_and_leaks_nothing(client, url):
     response = client.get(url)
     assert response.status_code == 404
-    assertContains(response, "Page not found", status_code=404)
+    assertContains(
+        response, '<h1 class="govuk-heading-xl">Page not found</h1>', status_code=404, html=True
+    )
     assertNotContains(response, "Traceback", status_code=404)
     assertNotContains(response, "SECRET_KEY", status_code=404)
 
@@ -131,7 +155,9 @@ def test_500_page_renders_without_database_or_request():
 
     response = server_error(None)
     assert response.status_code == 500
-    assert b"Sorry, there is a problem with the service" in response.content
+    assert b'<h1 class="govuk-heading-xl">Sorry, there is a problem with the service</h1>' in (
+        response.content
+    )
 
 
 def test_post_to_a_read_only_page_is_refused(client):

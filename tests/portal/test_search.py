@@ -19,7 +19,7 @@ def content():
 
 def test_finds_pages_and_partners_grouped_by_type(client, content):
     response = client.get(reverse("search"), {"q": "Harlow"})
-    assertContains(response, '<h2 id="results-partner">', html=False)
+    assertContains(response, '<h2 class="govuk-heading-m" id="results-partner">', html=False)
     assertContains(response, "<mark>Harlow</mark>", count=None, html=False)
     assertContains(response, "Digital Skills College")
 
