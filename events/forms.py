@@ -13,28 +13,45 @@ class RegistrationForm(forms.ModelForm):
             "We use them only for this event and remove them within a year of it. "
             "See our privacy notice."
         ),
-        error_messages={"required": "Tick the box to agree, or we cannot register you."},
+        error_messages={
+            "required": "Tick the box to agree that we may keep your details, "
+            "or we cannot register you"
+        },
     )
 
     class Meta:
         model = Registration
         fields = ["name", "email", "organisation", "needs", "consent"]
-        labels = {"name": "Your name", "email": "Email address", "organisation": "Organisation"}
+        labels = {
+            "name": "Your name",
+            "email": "Email address",
+            "organisation": "Organisation (optional)",
+            "needs": "Accessibility or dietary needs (optional)",
+        }
         help_texts = {
             "email": "We send your confirmation and joining details here.",
-            "organisation": "Optional.",
+            "organisation": "",
+            "needs": "Tell us anything that would help you take part.",
         }
         widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
             "needs": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "name": {"required": "Enter your name."},
+            "name": {
+                "required": "Enter your name",
+                "max_length": "Your name must be 200 characters or fewer",
+            },
             "email": {
-                "required": "Enter your email address.",
-                "invalid": "Enter an email address in the right format, like name@example.org.",
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+                "max_length": "Email address must be 254 characters or fewer",
+            },
+            "organisation": {"max_length": "Organisation must be 200 characters or fewer"},
+            "needs": {
+                "max_length": "Accessibility or dietary needs must be 1,000 characters or fewer"
             },
         }
 
@@ -46,7 +63,14 @@ class ProposalForm(forms.ModelForm):
     """A partner user proposes an event for one of their organisations."""
 
     partner = forms.ModelChoiceField(
-        queryset=None, label="Host organisation", empty_label=None, help_text=None
+        queryset=None,
+        label="Host organisation",
+        empty_label=None,
+        help_text=None,
+        error_messages={
+            "required": "Select the organisation that hosts the event",
+            "invalid_choice": "Select one of your organisations from the list",
+        },
     )
 
     joining_link = forms.URLField(
@@ -55,6 +79,11 @@ class ProposalForm(forms.ModelForm):
         max_length=500,
         assume_scheme="https",
         help_text="For online and hybrid events. Only registrants ever see it.",
+        error_messages={
+            "invalid": "Enter the joining link as a web address, "
+            "like https://meet.example.org/room",
+            "max_length": "Joining link must be 500 characters or fewer",
+        },
     )
 
     class Meta:
@@ -71,24 +100,73 @@ class ProposalForm(forms.ModelForm):
             "summary": forms.TextInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+            "capacity": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}
+            ),
+        }
+        labels = {
+            "title": "Title",
+            "series": "Series (optional)",
+            "summary": "Summary",
+            "description": "Description (optional)",
+            "start": "Starts",
+            "end": "Ends",
+            "format": "Format",
+            "venue_name": "Venue name",
+            "address": "Address",
+            "postcode": "Postcode",
+            "capacity": "Number of places (optional)",
+            "waitlist_enabled": "Offer a waiting list when the event is full",
+            "registration_closes": "Registration closes (optional)",
         }
         help_texts = {
+            "summary": "One or two sentences for listings, 300 characters or fewer.",
             "start": "UK time, for example 18/03/2027 10:00.",
-            "end": "UK time.",
-            "description": "Optional. Markdown: blank lines between paragraphs, ## for headings.",
+            "end": "UK time, for example 18/03/2027 12:00.",
+            "description": "Markdown: blank lines between paragraphs, ## for headings.",
             "venue_name": "Needed unless the event is online.",
             "address": "Needed unless the event is online.",
             "postcode": "Needed unless the event is online.",
-            "registration_closes": "Optional. Empty: registration closes when the event starts.",
+            "capacity": "Leave empty for no limit.",
+            "waitlist_enabled": "When every place is taken, new registrations join a waiting list.",
+            "registration_closes": "UK time. Leave empty to close registration when the event "
+            "starts.",
         }
         error_messages = {
-            "title": {"required": "Enter a title."},
-            "summary": {"required": "Enter a short summary."},
-            "start": {"required": "Enter the start date and time.", "invalid": "Enter a date "
-                      "and time, like 18/03/2027 10:00."},
-            "end": {"required": "Enter the end date and time.", "invalid": "Enter a date and "
-                    "time, like 18/03/2027 12:00."},
-        }  # fmt: skip
+            "title": {
+                "required": "Enter a title",
+                "max_length": "Title must be 200 characters or fewer",
+            },
+            "series": {"invalid_choice": "Select a series from the list, or None"},
+            "summary": {
+                "required": "Enter a short summary",
+                "max_length": "Summary must be 300 characters or fewer",
+            },
+            "start": {
+                "required": "Enter the date and time the event starts",
+                "invalid": "Start must be a real date and time, for example 18/03/2027 10:00",
+            },
+            "end": {
+                "required": "Enter the date and time the event ends",
+                "invalid": "End must be a real date and time, for example 18/03/2027 12:00",
+            },
+            "format": {
+                "required": "Select the format of the event",
+                "invalid_choice": "Select in person, online or hybrid",
+            },
+            "venue_name": {"max_length": "Venue name must be 200 characters or fewer"},
+            "postcode": {"max_length": "Postcode must be 20 characters or fewer"},
+            "capacity": {
+                "invalid": "Enter the number of places as a whole number, for example 40",
+                "min_value": "Number of places must be 1 or more, or leave it empty for no limit",
+                "max_value": "Enter a smaller number of places",
+            },
+            "registration_closes": {
+                "invalid": "Registration closes must be a real date and time, "
+                "for example 17/03/2027 17:00",
+            },
+        }
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)

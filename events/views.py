@@ -117,11 +117,13 @@ def _registration_or_404(token):
 @require_safe
 def registration_confirmation(request, token):
     registration = _registration_or_404(token)
-    return render(
-        request,
-        "events/registration_confirmation.html",
-        {"registration": registration, "event": registration.event},
-    )
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "webcal_url": _webcal(request, event.get_calendar_url()),
+    }
+    return render(request, "events/registration_confirmation.html", context)
 
 
 @require_safe
@@ -141,6 +143,7 @@ def registration_manage(request, token):
         "position": position,
         "can_cancel": registration.is_active and not registration.event.is_past,
         "token": token,
+        "webcal_url": _webcal(request, registration.event.get_calendar_url()),
     }
     return render(request, "events/registration_manage.html", context)
 

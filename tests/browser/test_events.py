@@ -36,14 +36,14 @@ def events():
 def test_list_past_and_filter_error_pages(page, events):
     page.goto(reverse("events:list"))
     assert page.locator("h1").inner_text() == "Events"
-    assert page.locator(".event-card").count() == 2
+    assert page.locator(".diz-card").count() == 2
     assert_accessible(page)
     page.goto(reverse("events:past"))
     assert page.get_by_role("link", name="Slides for Smart Place Seminar, Ware").count() == 1
     assert_accessible(page)
     response = page.goto(reverse("events:list") + "?series=nope")
     assert response.status == 400
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".govuk-error-summary").count() == 1
     assert_accessible(page)
 
 
@@ -54,8 +54,9 @@ def test_register_confirm_manage_and_cancel(page, events):
     # Submitting empty shows linked errors.
     page.click("button:has-text('Register')")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("#id_email[aria-invalid=true]").count() == 1
+    assert "Enter your email address" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.fill("#id_name", "Grace Hopper")
     page.fill("#id_email", "grace@example.org")
@@ -64,6 +65,8 @@ def test_register_confirm_manage_and_cancel(page, events):
     page.click("button:has-text('Register')")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "You are registered"
+    assert page.locator(".govuk-panel--confirmation").count() == 1
+    assert page.get_by_role("link", name="download the event (.ics)").count() == 1
     assert_accessible(page)
     page.click("text=View or cancel your registration")
     page.wait_for_load_state()
@@ -77,6 +80,7 @@ def test_register_confirm_manage_and_cancel(page, events):
     page.click("button:has-text('Yes, cancel my registration')")
     page.wait_for_load_state()
     assert "Your registration is cancelled" in page.content()
+    assert page.locator(".govuk-tag").inner_text() == "Cancelled"
     assert_accessible(page)
     assert Registration.objects.get().status == "cancelled"
 
@@ -98,7 +102,7 @@ def test_waiting_list_confirmation_and_manage(page, events):
 def test_closed_event_page(page, events):
     event = make_event("Called off", status=Event.Status.CANCELLED)
     page.goto(event.get_absolute_url())
-    assert "This event has been cancelled" in page.content()
+    assert "This event has been cancelled" in page.locator(".govuk-warning-text").inner_text()
     assert_accessible(page)
 
 
@@ -108,6 +112,7 @@ def test_dashboard_pages(page, login, events):
     login(member)
     page.goto(reverse("dashboard:events-index"))
     assert page.locator("h1").inner_text() == "Your events"
+    assert page.locator("table.diz-table-stack td[data-label=State]").count() == 2
     assert_accessible(page)
     page.goto(reverse("dashboard:events-registrations", args=[events["upcoming"].slug]))
     assert "attendee@example.org" in page.content()
@@ -116,7 +121,8 @@ def test_dashboard_pages(page, login, events):
     assert_accessible(page)
     page.click("button:has-text('Send the proposal')")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert "Enter a title" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.fill("#id_title", "Rural broadband surgery")
     page.fill("#id_summary", "Advice for parishes.")

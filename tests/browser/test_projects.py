@@ -41,15 +41,19 @@ def test_project_list_and_filters_have_no_axe_violations(page, gps):
     page.select_option("#id_theme", "health")
     page.click("button:has-text('Apply filters')")
     page.wait_for_load_state()
-    assert page.locator(".project-card").count() == 1
+    assert page.locator(".diz-card").count() == 1
+    assert page.locator(".diz-card .govuk-tag").all_inner_texts() == ["Completed"]
     assert_accessible(page)
 
 
 def test_invalid_filter_state_has_no_axe_violations(page, gps):
     response = page.goto(reverse("projects:list") + "?status=finished&district=london")
     assert response.status == 400
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("#id_status[aria-invalid=true]").count() == 1
+    # The summary links to the field it is about.
+    page.click(".govuk-error-summary a[href='#id_status']")
+    assert page.evaluate("document.activeElement.id") == "id_status"
     assert_accessible(page)
 
 
@@ -57,7 +61,9 @@ def test_project_detail_has_no_axe_violations(page, gps):
     response = page.goto(gps.get_absolute_url())
     assert response.status == 200
     assert page.locator("h1").inner_text() == "Ultrafast GPs"
-    assert page.locator("table caption").inner_text() == "Funding for Ultrafast GPs"
+    assert page.locator("table caption").text_content() == "Funding for Ultrafast GPs"
+    assert page.locator(".govuk-summary-list__key").first.inner_text() == "Lead partner"
+    assert page.locator(".diz-key-figures dd").all_inner_texts() == ["74"]
     assert page.locator("link[rel=alternate][type='application/atom+xml']").count() == 2
     assert_accessible(page)
 
@@ -86,14 +92,17 @@ def test_dashboard_pages_and_forms_have_no_axe_violations(page, login, gps, memb
     page.fill("#id_outcomes-1-label", "Districts reached")
     page.click("button:has-text('Save')")
     page.wait_for_load_state()
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".govuk-error-summary").count() == 1
     assert page.locator("#id_summary[aria-invalid=true]").count() == 1
+    assert "Enter a summary of the project" in page.locator(".govuk-error-summary").inner_text()
+    assert page.locator("fieldset.govuk-fieldset legend").first.inner_text() == "Outcome 1"
     assert_accessible(page)
     page.fill("#id_summary", "Gigabit fibre to 74 GP surgery sites.")
     page.fill("#id_outcomes-1-value", "5")
     page.click("button:has-text('Save')")
     page.wait_for_load_state()
-    assert "Saved the description and outcomes" in page.locator(".messages").inner_text()
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert "Saved the description and outcomes" in banner
     assert_accessible(page)
 
     # Post an update: error state, then success.
@@ -103,11 +112,13 @@ def test_dashboard_pages_and_forms_have_no_axe_violations(page, login, gps, memb
     page.click("button:has-text('Post update')")
     page.wait_for_load_state()
     assert page.locator("#id_body[aria-invalid=true]").count() == 1
+    assert "Enter the text of the update" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     page.fill("#id_body", "Full fibre is live.")
     page.click("button:has-text('Post update')")
     page.wait_for_load_state()
-    assert "Posted the update" in page.locator(".messages").inner_text()
+    assert "Posted the update" in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page)
 
     # Edit the update.
     page.click("text=Edit “74 sites live”")
@@ -128,7 +139,7 @@ def test_filters_work_without_javascript(browser, live_server, gps):
     tab.click("button:has-text('Apply filters')")
     tab.wait_for_load_state()
     assert "status=completed" in tab.url
-    assert tab.locator(".project-card h3").all_inner_texts() == ["Ultrafast GPs"]
+    assert tab.locator(".diz-card h3").all_inner_texts() == ["Ultrafast GPs"]
     context.close()
 
 

@@ -149,7 +149,8 @@ def test_proposal_for_another_partner_is_refused(client, member, partner_b):
     client.force_login(member)
     response = client.post(reverse("dashboard:events-propose"), proposal(partner_b))
     assert response.status_code == 200
-    assertContains(response, "Select a valid choice")
+    assertContains(response, "Select one of your organisations from the list")
+    assertNotContains(response, "Select a valid choice")
     assert not Event.objects.exists()
 
 
@@ -159,8 +160,19 @@ def test_proposal_for_another_partner_is_refused(client, member, partner_b):
         ({"end": "2027-05-20T09:00"}, "The end must be after the start."),
         ({"postcode": ""}, "Enter the postcode"),
         ({"format": "online", "joining_link": ""}, "Enter the joining link"),
-        ({"start": "not a date"}, "Enter a date and time"),
-        ({"capacity": "0"}, "greater than or equal to 1"),
+        ({"start": "not a date"}, "Start must be a real date and time, for example"),
+        ({"start": ""}, "Enter the date and time the event starts"),
+        ({"end": ""}, "Enter the date and time the event ends"),
+        ({"title": ""}, "Enter a title"),
+        ({"title": "x" * 201}, "Title must be 200 characters or fewer"),
+        ({"summary": "x" * 301}, "Summary must be 300 characters or fewer"),
+        ({"format": "telepathy"}, "Select in person, online or hybrid"),
+        ({"joining_link": "not a link"}, "Enter the joining link as a web address"),
+        ({"capacity": "0"}, "Number of places must be 1 or more, or leave it empty"),
+        ({"capacity": "-3"}, "Number of places must be 1 or more, or leave it empty"),
+        ({"capacity": "lots"}, "Enter the number of places as a whole number, for example 40"),
+        ({"series": "999999"}, "Select a series from the list, or None"),
+        ({"registration_closes": "soon"}, "Registration closes must be a real date and time"),
     ],
 )
 def test_proposal_errors_are_explained_and_change_nothing(
@@ -169,8 +181,10 @@ def test_proposal_errors_are_explained_and_change_nothing(
     client.force_login(member)
     response = client.post(reverse("dashboard:events-propose"), proposal(partner_a, **overrides))
     assert response.status_code == 200
-    assertContains(response, "There is a problem")
+    assertContains(response, '<h2 class="govuk-error-summary__title">There is a problem</h2>')
     assertContains(response, message)
+    for generic in ("This field is required", "Ensure this value", "Select a valid choice"):
+        assertNotContains(response, generic)
     assert not Event.objects.exists()
     assert mail.outbox == []
 

@@ -34,8 +34,10 @@ def test_past_events_offer_no_calendar_and_take_place(client, member, partner_a)
     assert upcoming.state_label == "Proposed (not published)"
     client.force_login(member)
     dashboard = client.get(reverse("dashboard:index"))
-    assertContains(dashboard, "<td>Took place</td>", html=True)
-    assertNotContains(dashboard, "<td>Scheduled</td>", html=True)
+    took_place = '<strong class="govuk-tag govuk-tag--grey">Took place</strong>'
+    assertContains(dashboard, took_place, html=True)
+    assertContains(dashboard, '<td class="govuk-table__cell" data-label="State">')
+    assertNotContains(dashboard, ">Scheduled</strong>")
 
 
 def test_an_event_with_no_recorded_place_says_so_once(client):

@@ -294,9 +294,14 @@ def test_invalid_form_shows_errors_and_changes_nothing(client):
     event = make_event()
     response = client.post(event.get_absolute_url(), form_data(email="not-an-email", consent=""))
     assert response.status_code == 200
-    assertContains(response, "There is a problem")
-    assertContains(response, "Enter an email address in the right format")
-    assertContains(response, "Tick the box to agree")
+    assertContains(response, '<h2 class="govuk-error-summary__title">There is a problem</h2>')
+    assertContains(
+        response,
+        '<a href="#id_email">Enter an email address in the correct format, '
+        "like name@example.org</a>",
+        html=True,
+    )
+    assertContains(response, "Tick the box to agree that we may keep your details")
     assertContains(response, 'aria-invalid="true"')
     assert not Registration.objects.exists()
     assert mail.outbox == []

@@ -190,13 +190,18 @@ def test_member_cannot_touch_another_projects_outcome(client, member, partner_a,
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"summary": ""}, "This field is required."),
-        ({"summary": "x" * 601}, "Ensure this value has at most 600 characters"),
-        ({"outcomes-1-value": ""}, "This field is required."),
-        ({"outcomes-0-order": "-1"}, "Ensure this value is greater than or equal to 0."),
-        ({"outcomes-0-order": "x"}, "Enter a whole number."),
-        ({"outcomes-TOTAL_FORMS": "abc"}, "ManagementForm data is missing or has been tampered"),
-        ({"outcomes-TOTAL_FORMS": "25"}, "Please submit at most 20 forms."),
+        ({"summary": ""}, "Enter a summary of the project"),
+        ({"summary": "x" * 601}, "Summary must be 600 characters or fewer"),
+        ({"summary": "x" * 700}, "Summary must be 600 characters or fewer"),
+        ({"outcomes-1-value": ""}, "Outcome 2: Enter the figure, for example 74"),
+        ({"outcomes-1-label": ""}, "Outcome 2: Enter what was achieved"),
+        ({"outcomes-1-value": "x" * 61}, "Outcome 2: Figure must be 60 characters or fewer"),
+        ({"outcomes-0-order": "-1"}, "Outcome 1: Order must be 0 or more"),
+        ({"outcomes-0-order": "1000"}, "Outcome 1: Order must be 999 or less"),
+        ({"outcomes-0-order": "x"}, "Outcome 1: Enter a number for the order, for example 1"),
+        ({"outcomes-TOTAL_FORMS": "abc"}, "We could not read the outcomes you sent"),
+        ({"outcomes-TOTAL_FORMS": "25"}, "Enter 20 outcomes or fewer"),
+        ({"outcomes-0-id": "999999"}, "Outcome 1: This outcome has been removed since you"),
     ],
 )
 def test_invalid_edit_explains_and_changes_nothing(
@@ -209,9 +214,54 @@ def test_invalid_edit_explains_and_changes_nothing(
         edit_data(project, outcome, **overrides),
     )
     assert response.status_code == 200
-    assertContains(response, "There is a problem")
+    assertContains(response, '<h2 class="govuk-error-summary__title">There is a problem</h2>')
     assertContains(response, message)
+    # Never Django's generic wording, which does not say which field or how to fix it.
+    for generic in ("This field is required", "Ensure this value", "Enter a whole number"):
+        assertNotContains(response, generic)
     assert snapshot(project) == before
+
+
+def test_field_errors_link_from_the_summary_and_sit_by_the_field(client, member, project, outcome):
+    login(client, member)
+    response = client.post(
+        reverse("dashboard:projects-edit", kwargs={"pk": project.pk}),
+        edit_data(project, outcome, summary="x" * 700, **{"outcomes-1-value": ""}),
+    )
+    assertContains(
+        response, '<a href="#id_summary">Summary must be 600 characters or fewer</a>', html=True
+    )
+    assertContains(
+        response,
+        '<a href="#id_outcomes-1-value">Outcome 2: Enter the figure, for example 74</a>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<p class="govuk-error-message" id="id_outcomes-1-value_error">'
+        '<span class="govuk-visually-hidden">Error:</span> Enter the figure, for example 74</p>',
+        html=True,
+    )
+    assertContains(response, "<title>Error: Edit Ultrafast GPs")
+
+
+def test_edit_form_groups_each_outcome_in_a_fieldset(client, member, project, outcome):
+    login(client, member)
+    response = client.get(reverse("dashboard:projects-edit", kwargs={"pk": project.pk}))
+    html = response.content.decode()
+    # One saved outcome and two blank rows, each a GOV.UK fieldset with its own legend.
+    assert html.count('<fieldset class="govuk-fieldset">') == 3
+    for n in (1, 2, 3):
+        assertContains(
+            response,
+            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+            f"Outcome {n}</legend>",
+            html=True,
+        )
+    # Only a saved outcome can be removed.
+    assertContains(response, 'name="outcomes-0-DELETE"')
+    assertNotContains(response, 'name="outcomes-1-DELETE"')
+    assertContains(response, "Remove this outcome")
 
 
 def test_member_posts_an_update_with_history(client, member, project):
@@ -246,23 +296,26 @@ def test_member_edits_an_update_and_can_hide_it(client, member, project, update)
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "field", "message"),
     [
-        ({"title": ""}, "title"),
-        ({"date": "31/02/2021"}, "date"),
-        ({"date": "not a date"}, "date"),
-        ({"body": ""}, "body"),
+        ({"title": ""}, "title", "Enter a title for the update"),
+        ({"title": "x" * 201}, "title", "Title must be 200 characters or fewer"),
+        ({"date": ""}, "date", "Enter the date of the update"),
+        ({"date": "31/02/2021"}, "date", "Date must be a real date, for example 15/03/2021"),
+        ({"date": "not a date"}, "date", "Date must be a real date, for example 15/03/2021"),
+        ({"body": ""}, "body", "Enter the text of the update"),
     ],
 )
 def test_invalid_update_explains_and_changes_nothing(
-    client, member, project, update, overrides, field
+    client, member, project, update, overrides, field, message
 ):
     login(client, member)
     before = snapshot(project)
     response = client.post(urls(project, update)["update-edit"], {**UPDATE_DATA, **overrides})
     assert response.status_code == 200
-    assert field in response.context["form"].errors
+    assert response.context["form"].errors[field] == [message]
     assertContains(response, "There is a problem")
+    assertContains(response, f'<a href="#id_{field}">{message}</a>', html=True)
     assert snapshot(project) == before
 
 
@@ -314,7 +367,7 @@ def test_dashboard_list_shows_projects_led_and_taken_part_in(client, personas, p
     login(client, personas["member"])
     response = client.get(url)
     assertContains(response, "Ultrafast GPs")
-    assertContains(response, "your organisation leads it")
+    assertContains(response, "Your organisation leads it")
     assertNotContains(response, "Living Smart at Home")
     client.logout()
     login(client, personas["outsider"])

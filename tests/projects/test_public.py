@@ -170,6 +170,45 @@ def test_pagination_keeps_the_filters(client, partner_a):
         make_project(f"Project {n:02d}", lead=partner_a, status=Project.Status.ACTIVE)
     response = client.get(LIST, {"status": "active"})
     assertContains(response, "?status=active&amp;page=2")
+    # The one GOV.UK pagination partial, labelled for this list.
+    assertContains(response, '<nav class="govuk-pagination govuk-pagination--block"', count=1)
+    assertContains(response, 'aria-label="Pages of projects"')
+    assertContains(response, "Page 1 of 2")
+
+
+def test_list_uses_gov_uk_components(client, portfolio):
+    response = client.get(LIST, {"partner": "alpha"})
+    # Filters in a one-third sidebar, results in two-thirds.
+    assertContains(response, '<div class="govuk-grid-column-one-third">')
+    assertContains(response, '<div class="govuk-grid-column-two-thirds">')
+    assertContains(
+        response,
+        '<button type="submit" class="govuk-button" data-module="govuk-button">'
+        "Apply filters</button>",
+        html=True,
+    )
+    assertContains(response, f'<a class="govuk-link" href="{LIST}">Clear filters</a>', html=True)
+    # Key figures wrap onto their own rows on a phone; the total is one figure.
+    assertContains(response, '<dl class="diz-key-figures">')
+    assertContains(response, '<dd data-testid="funding-total">£1,770,000</dd>', html=True)
+    assertContains(response, '<li class="diz-card">', count=2)
+    assertContains(response, '<strong class="govuk-tag govuk-tag--teal">Active</strong>', html=True)
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [
+        (Project.Status.PROPOSED, "blue"),
+        (Project.Status.ACTIVE, "teal"),
+        (Project.Status.COMPLETED, "green"),
+        (Project.Status.ON_HOLD, "yellow"),
+    ],
+)
+def test_status_tag_colour_matches_its_words(client, partner_a, status, colour):
+    project = make_project("Tagged", lead=partner_a, status=status)
+    tag = f'<strong class="govuk-tag govuk-tag--{colour}">{project.get_status_display()}</strong>'
+    assertContains(client.get(LIST), tag, html=True)
+    assertContains(client.get(project.get_absolute_url()), tag, html=True)
 
 
 def test_list_advertises_the_atom_feed(client):
@@ -212,17 +251,34 @@ def test_detail_shows_everything_about_a_project(client, portfolio, partner_a, p
     make_update(fibre, "Draft never shown", published=False)
     response = client.get(fibre.get_absolute_url())
     assert response.status_code == 200
-    assertContains(response, "<h1>Ultrafast GPs</h1>", html=True)
+    assertContains(response, '<h1 class="govuk-heading-xl">Ultrafast GPs</h1>', html=True)
+    assertContains(
+        response, '<strong class="govuk-tag govuk-tag--green">Completed</strong>', html=True
+    )
     assertContains(response, "Full fibre to <strong>GP surgeries</strong>.")
-    assertContains(response, f'<a href="{partner_a.get_absolute_url()}">{partner_a.name}</a>')
-    assertContains(response, f'<a href="{partner_b.get_absolute_url()}">{partner_b.name}</a>')
+    for partner in (partner_a, partner_b):
+        assertContains(
+            response,
+            f'<a class="govuk-link" href="{partner.get_absolute_url()}">{partner.name}</a>',
+            html=True,
+        )
+    # The facts are a GOV.UK summary list.
+    for key in ("Lead partner", "Partner organisations", "Themes", "Districts", "Dates"):
+        assertContains(response, f'<dt class="govuk-summary-list__key">{key}</dt>', html=True)
     assertContains(response, "Harlow")
     assertContains(response, "Uttlesford")
     assertContains(response, "1 March 2019")
     assertContains(response, "31 December 2021")
     assertContains(response, "<dt>GP sites connected</dt><dd>74</dd>", html=True)
-    assertContains(response, '<td class="numeric">£1,700,000</td>', html=True)
-    assertContains(response, '<td class="numeric">£400,000</td>', html=True)
+    # Funding rows stack on a phone: each cell names its column.
+    assertContains(response, '<table class="govuk-table diz-table-stack">')
+    for amount in ("£1,700,000", "£400,000"):
+        assertContains(
+            response,
+            '<td class="govuk-table__cell govuk-table__cell--numeric" data-label="Amount">'
+            f"{amount}</td>",
+            html=True,
+        )
     # Secured funding excludes the bid
     assertContains(response, "Secured (awarded or received)")
     assert response.context["funding_total"] == "£1,700,000"
