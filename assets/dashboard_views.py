@@ -135,9 +135,15 @@ def asset_import_preview(request, pk):
     batch = _own_import(request, pk)
     if request.method == "POST":
         if batch.confirm():
-            messages.success(request, f"{batch.filename} is being applied.")
+            messages.success(
+                request, f"{batch.filename} is being imported. This page shows how far it has got."
+            )
         else:
-            messages.error(request, "This import cannot be confirmed: it is not waiting for you.")
+            messages.error(
+                request,
+                "This import cannot be confirmed: it has already been confirmed, or its file has "
+                "problems. To import the file, upload it again.",
+            )
         return redirect("dashboard:assets-import-preview", pk=batch.pk)
     return render(request, "assets/dashboard/import_preview.html", import_context(request, batch))
 

@@ -76,8 +76,77 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        """As people read it: Row 12, latitude: enter a latitude between 49.8 and 60.9 …"""
+        message = self.message
+        # "Enter …" reads on after the colon as "enter …"; "ALP-LC-1 is …" stays as it is.
+        if message[:1].isupper() and message[1:2].islower():
+            message = message[0].lower() + message[1:]
+        return f"Row {self.row}" + (f", {self.column}" if self.column else "") + f": {message}"
+
+
+def file_size(size):
+    """A file size as people say it: 50 bytes, 12 KB, 1.5 MB."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.0f} KB"
+    return f"{size / (1024 * 1024):,.1f} MB".replace(".0 MB", " MB")
+
+
+# --- what people see when a cell is wrong ----------------------------------------------------
+# Each message says what to enter, in the column's own terms; the preview shows it with the
+# row number and column, so together they read "Row 12, latitude: enter a latitude between
+# 49.8 and 60.9, for example 51.767". The dashboard's asset form uses the same wording.
+LATITUDE = "Enter a latitude between 49.8 and 60.9, for example 51.767"
+LONGITUDE = "Enter a longitude between -8.7 and 1.8, for example 0.093"
+IMPORT_DATE = "Enter the date as year-month-day, for example 2026-03-01, or leave the cell empty"
+NUMBER_CODES = ("required", "blank", "null", "invalid", "min_value", "max_value", "max_digits",
+                "max_decimal_places", "max_whole_digits")  # fmt: skip
+CELL_MESSAGES = {
+    "reference": {
+        "blank": "Enter a reference, such as HDC-LC-000123",
+        "invalid": "Enter a reference of capital letters, numbers and hyphens only, such as "
+        "HDC-LC-000123",
+        "max_length": "Enter a reference of 40 characters or fewer, such as HDC-LC-000123",
+    },
+    "name": {"blank": "Enter a name for the asset"},
+    "address": {"blank": "Enter the address: street, place and town"},
+    "postcode": {
+        "invalid_postcode": "Enter a full UK postcode, such as CM20 1HH, or leave the cell empty",
+        "max_length": "Enter a full UK postcode, such as CM20 1HH, or leave the cell empty",
+    },
+    "uprn": {
+        "invalid": "Enter the UPRN as 1 to 12 digits, or leave the cell empty",
+        "max_length": "Enter the UPRN as 1 to 12 digits, or leave the cell empty",
+    },
+    "usrn": {
+        "invalid": "Enter the USRN as 1 to 8 digits, or leave the cell empty",
+        "max_length": "Enter the USRN as 1 to 8 digits, or leave the cell empty",
+    },
+    "latitude": dict.fromkeys(NUMBER_CODES, LATITUDE),
+    "longitude": dict.fromkeys(NUMBER_CODES, LONGITUDE),
+    "height_m": {
+        "invalid": "Enter the height in metres as a number, for example 10.5, or leave the "
+        "cell empty",
+        "min_value": "Enter a height of 0 metres or more",
+        "max_value": "Enter a height of 500 metres or less",
+        "max_digits": "Enter a height of 500 metres or less",
+        "max_whole_digits": "Enter a height of 500 metres or less",
+        "max_decimal_places": "Enter the height to at most 2 decimal places, for example 10.25",
+    },
+    "kerb_offset_mm": {
+        "invalid": "Enter the kerb offset in whole millimetres, for example 500, or leave the "
+        "cell empty",
+        "min_value": "Enter a kerb offset of 0 millimetres or more",
+        "max_value": "Enter a kerb offset of 100,000 millimetres or less",
+    },
+    "structural_check_date": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
+    "last_verified": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
+}
+POWER_NONE = (
+    "Enter no, or change power_supply from none to the supply the asset has: power cannot be "
+    "available with no supply"
+)
 
 
 def decode(data: bytes) -> str:
@@ -85,11 +154,11 @@ def decode(data: bytes) -> str:
     limit = settings.ASSET_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise FileProblem(
-            f"The file is {len(data):,} bytes; the largest file accepted is {limit:,} bytes. "
-            "Split it into smaller files."
+            f"The file is {file_size(len(data))}; the largest file accepted is "
+            f"{file_size(limit)}. Split it into smaller files and import each one."
         )
     if not data.strip():
-        raise FileProblem("The file is empty.")
+        raise FileProblem("The file is empty. Choose the file with your assets in it.")
     try:
         # utf-8-sig drops the byte order mark spreadsheet programs add.
         text = data.decode("utf-8-sig")
@@ -127,16 +196,27 @@ def header_problems(header):
     unknown = [name for name in counts if name not in known]
     missing = [name for name in IMPORT_COLUMNS if name not in counts]
     found = [
-        f"{label}: {', '.join(names)}."
-        for label, names in (
-            ("Duplicate column(s)", duplicates),
-            ("Unknown column(s)", unknown),
-            ("Missing column(s)", missing),
+        f"{label}: {', '.join(names)}. {fix}"
+        for label, names, fix in (
+            (
+                "These columns appear more than once",
+                duplicates,
+                "Delete the extra copies, keeping one of each.",
+            ),
+            (
+                "These columns are not in the register",
+                unknown,
+                "Delete them, or correct their names.",
+            ),
+            ("These columns are missing", missing, "Add them to the header row."),
         )
         if names
     ]
     if unknown or missing:
-        found.append("The columns must be: " + ", ".join(COLUMN_NAMES) + ".")
+        found.append(
+            "The header row must name these columns: " + ", ".join(COLUMN_NAMES) + ". The "
+            "empty template on the data dictionary page has them all."
+        )
     return found
 
 
@@ -206,10 +286,10 @@ class RowChecker:
             else:
                 cleaned[name] = value
         if "power_supply" in cleaned and "power_available" in cleaned:
-            for name, message in Asset.cross_field_errors(
+            for name in Asset.cross_field_errors(
                 cleaned["power_supply"], cleaned["power_available"]
-            ).items():
-                problem(name, message)
+            ):
+                problem(name, POWER_NONE)
         if problems:
             return problems, None, None
         cleaned["owner_id"] = owner.pk
@@ -221,33 +301,44 @@ class RowChecker:
         if self.owner is not None:
             if slug and slug != self.owner.slug:
                 problem(
-                    "owner", f"Every row must belong to {self.owner.slug}; this row says {slug}."
+                    "owner",
+                    f"Enter {self.owner.slug} or leave the cell empty: every row of this import "
+                    f"belongs to {self.owner.name}, and this row says {slug}",
                 )
             owner = self.owner
         elif not slug:
-            problem("owner", "Enter the owner partner's slug.")
+            problem(
+                "owner",
+                "Enter the owner: the partner's short name, as at the end of its page address "
+                "on the portal (for example harlow-council)",
+            )
             return None
         else:
             owner = self.partners.get(slug)
             if owner is None:
-                problem("owner", f"No partner has the slug {slug}.")
+                problem(
+                    "owner",
+                    f"Enter the owner as a partner's short name, as at the end of its page "
+                    f"address on the portal: no partner is called “{slug}”",
+                )
                 return None
         if existing is not None and existing["owner_id"] != owner.pk:
             problem(
                 "reference",
-                f"{existing['reference']} belongs to another partner ({existing['owner__name']}); "
-                "it cannot be changed from this import.",
+                f"{existing['reference']} belongs to another partner ({existing['owner__name']}), "
+                "so this import cannot change it. Give this asset a reference of your own",
             )
         return owner
 
     def _district(self, slug, problem):
         district = self.districts.get(slug)
         if district is None:
+            allowed = ", ".join(sorted(self.districts))
             problem(
                 "district",
-                f"Enter one of: {', '.join(sorted(self.districts))}."
+                f"Enter the district as one of: {allowed} (this cell has “{slug}”)"
                 if slug
-                else "Enter the district.",
+                else f"Enter the district as one of: {allowed}",
             )
         return district
 
@@ -309,32 +400,41 @@ def stage(batch, rows):
 
 
 def plain_message(name, error):
-    """Django's wording for a field error, said the way the rest of the portal says it."""
+    """What to enter in this column instead: never Django's own wording ("Ensure this value is
+    less than or equal to 60.9")."""
     params = error.params or {}
+    code = "blank" if error.code in ("blank", "null", "required") else error.code
+    own = CELL_MESSAGES.get(name, {}).get(code)
+    if own:
+        return own
     model_field = Asset._meta.get_field(name) if name in COLUMN_NAMES else None
-    if error.code in ("blank", "null", "required"):
-        return f"Enter the {model_field.verbose_name if model_field else name}."
-    if error.code == "max_length":
+    label = name.replace("_", " ")
+    if code == "blank":
+        column = CHOICE_COLUMNS.get(name)
+        if column:
+            return f"Enter the {label} as one of: {', '.join(v for v, _ in column.choices)}"
+        return f"Enter the {model_field.verbose_name if model_field else label}"
+    if code == "max_length":
         return (
-            f"Enter at most {params['limit_value']:,} characters; this cell has "
-            f"{params['show_value']:,}."
+            f"Enter {params['limit_value']:,} characters or fewer; this cell has "
+            f"{params['show_value']:,}"
         )
-    if error.code == "min_value":
-        return f"Enter {params['limit_value']} or more."
-    if error.code == "max_value":
-        return f"Enter {params['limit_value']} or less."
-    if error.code in ("max_digits", "max_decimal_places", "max_whole_digits"):
+    internal = model_field.get_internal_type() if model_field is not None else ""
+    if code == "min_value":
+        return f"Enter a {label} of {params['limit_value']} or more"
+    if code == "max_value":
+        return f"Enter a {label} of {params['limit_value']} or less"
+    if code in ("max_digits", "max_decimal_places", "max_whole_digits"):
         places = getattr(model_field, "decimal_places", 0)
-        return f"Enter a number with at most {places} decimal places, such as 10.5."
-    if error.code in ("invalid", "invalid_date") and model_field is not None:
-        if model_field.get_internal_type() == "DateField":
-            return "Enter a date as year-month-day, such as 2026-03-01."
-        return (
-            "Enter a whole number."
-            if "Integer" in model_field.get_internal_type()
-            else ("Enter a number, such as 10.5.")
-        )
-    return error.message % params if params else error.message
+        return f"Enter the {label} as a number with at most {places} decimal places"
+    if code in ("invalid", "invalid_date") and internal == "DateField":
+        return IMPORT_DATE
+    if code == "invalid" and "Integer" in internal:
+        return f"Enter the {label} as a whole number, for example 500"
+    if code == "invalid" and internal in ("DecimalField", "FloatField"):
+        return f"Enter the {label} as a number, for example 10.5"
+    # A validator's own message (single line, postcode…), already written for people.
+    return (error.message % params if params else error.message).rstrip(".")
 
 
 def parse_cell(name, raw):
@@ -346,16 +446,19 @@ def parse_cell(name, raw):
             return True
         if lowered in FALSE_VALUES:
             return False
-        raise ValueError(f"Enter yes or no, not “{raw}”.")
+        raise ValueError(f"Enter yes or no, or leave the cell empty for no (this cell has “{raw}”)")
     if name in CHOICE_COLUMNS and raw:
         allowed = [value for value, _ in CHOICE_COLUMNS[name].choices]
         if raw not in allowed:
-            raise ValueError(f"“{raw}” is not allowed; use one of: {', '.join(allowed)}.")
+            label = name.replace("_", " ")
+            raise ValueError(
+                f"Enter the {label} as one of: {', '.join(allowed)} (this cell has “{raw}”)"
+            )
     if name in ("latitude", "longitude") and raw:
         try:
             return Decimal(raw).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
         except InvalidOperation:
-            raise ValueError(f"“{raw}” is not a number.") from None
+            raise ValueError(LATITUDE if name == "latitude" else LONGITUDE) from None
     return None if raw == "" and model_field.null else raw
 
 
@@ -376,9 +479,12 @@ class Checker:
         try:
             header = [cell.strip() for cell in next(reader, [])]
         except csv.Error as exc:
-            return self.file_problem(f"The header row is not valid CSV: {exc}.")
+            return self.file_problem(
+                f"The header row is not valid CSV ({exc}). In your spreadsheet, save the file "
+                'as "CSV UTF-8" and upload it again.'
+            )
         if not any(header):
-            return self.file_problem("The file is empty.")
+            return self.file_problem("The file is empty. Choose the file with your assets in it.")
         found = header_problems(header)
         if found:
             return self.file_problem(*found)
@@ -394,13 +500,16 @@ class Checker:
         except csv.Error as exc:
             self.check_chunk(header, chunk)
             return self.file_problem(
-                f"Row {reader.line_num} is not valid CSV ({exc}). Check for a cell over "
-                f"{MAX_CELL_CHARACTERS:,} characters or a stray quote mark.",
+                f"Row {reader.line_num} is not valid CSV ({exc}). Check it for a cell over "
+                f"{MAX_CELL_CHARACTERS:,} characters or a stray quote mark, and correct it.",
                 row=reader.line_num,
             )
         self.check_chunk(header, chunk)
         if not self.rows_done and not self.problems:
-            return self.file_problem("The file has a header row but no asset rows.")
+            return self.file_problem(
+                "The file has a header row but no asset rows. Add a row for each asset below "
+                "the header."
+            )
         return self.finish()
 
     def check_chunk(self, header, chunk):
@@ -412,7 +521,11 @@ class Checker:
             if len(record) != width:
                 problems.append(
                     Problem(
-                        number, "", f"This row has {len(record)} cells; the header has {width}."
+                        number,
+                        "",
+                        f"This row has {len(record)} cells but the header has {width}. Check it "
+                        "for a missing or extra comma, or a cell with a comma that is not in "
+                        "quotes.",
                     )
                 )
                 continue
@@ -421,18 +534,25 @@ class Checker:
                 for key, value in zip(header, record, strict=True)
             }
             reference = values["reference"].upper()
+            duplicate = None
             if reference and reference in self.seen:
-                problems.append(
-                    Problem(
-                        number, "reference", f"{reference} is also on row {self.seen[reference]}."
-                    )
+                duplicate = Problem(
+                    number,
+                    "reference",
+                    f"{reference} is also on row {self.seen[reference]}. Each asset goes on one "
+                    "row: delete one of the rows, or give this asset its own reference",
                 )
-                continue
-            self.seen[reference] = number
-            good.append((number, values, reference))
-        existing = _existing({reference for _, _, reference in good})
-        for number, values, reference in good:
+            else:
+                self.seen[reference] = number
+            good.append((number, values, reference, duplicate))
+        existing = _existing({reference for _, _, reference, _ in good})
+        for number, values, reference, duplicate in good:
+            # A repeated reference is one problem; the row's other cells are checked too, so
+            # the preview lists every problem of every row at once.
             found, row, action = self.rows.check(number, values, existing.get(reference))
+            if duplicate is not None:
+                found = [duplicate, *found]
+                row = action = None
             problems.extend(found)
             if action:
                 self.counts[action] += 1

@@ -116,6 +116,8 @@ def _features(rows):
                 "name": name,
                 "asset_type": types.get(asset_type, asset_type),
                 "availability": availability.get(avail, avail),
+                # The stored value, which the map turns into the marker's shape and colour.
+                "availability_code": avail,
                 "partners_only": visibility == Asset.Visibility.PARTNERS,
                 "owner": owner,
                 "url": f"{base}{reference}/",
@@ -347,8 +349,8 @@ def enquiry(request, reference):
             if _rate_limited(request):
                 form.add_error(
                     None,
-                    f"You have sent {ENQUIRY_LIMIT} enquiries in the last hour. Please try "
-                    "again later, or email the programme team.",
+                    f"You have sent {ENQUIRY_LIMIT} enquiries in the last hour. Try again in "
+                    f"an hour, or email the programme team at {settings.PROGRAMME_MANAGER_EMAIL}",
                 )
                 status = 429
             else:

@@ -16,10 +16,42 @@
     return map;
   }
 
+  // Availability (the stored code) -> marker modifier: shape and colour together, so
+  // markers are told apart without relying on colour (the page's key shows each one).
+  var MARKERS = {
+    available: "available",
+    under_discussion: "under-discussion",
+    in_use: "in-use",
+    not_available: "not-available"
+  };
+
+  // `selectable` markers open a popup and are buttons in the tab order; the detail page's
+  // marker is a picture of where the asset is.
+  function assetMarker(position, code, label, selectable) {
+    var shape = document.createElement("span");
+    shape.className = "diz-marker diz-marker--" + (MARKERS[code] || "unknown");
+    shape.setAttribute("aria-hidden", "true");
+    var marker = L.marker(position, {
+      icon: L.divIcon({ html: shape, className: "diz-marker-icon", iconSize: L.point(26, 26) }),
+      title: label,
+      keyboard: selectable
+    });
+    // Leaflet names the marker by its title only; say it to screen readers too, each time
+    // the marker (re)enters the map (markercluster adds and removes markers as you zoom).
+    marker.on("add", function () {
+      var element = marker.getElement();
+      if (!element) { return; }
+      element.setAttribute("aria-label", label);
+      if (!selectable) { element.setAttribute("role", "img"); }
+    });
+    return marker;
+  }
+
   function popupContent(properties) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = properties.url;
+    link.className = "govuk-link";
     link.textContent = properties.name;
     var title = document.createElement("p");
     title.appendChild(link);
@@ -108,10 +140,9 @@
           }
           var markers = data.features.map(function (feature) {
             var c = feature.geometry.coordinates;  // GeoJSON order: [longitude, latitude]
-            var marker = L.marker([c[1], c[0]], {
-              alt: feature.properties.reference + " " + feature.properties.name,
-              title: feature.properties.name
-            });
+            var p = feature.properties;
+            var marker = assetMarker([c[1], c[0]], p.availability_code,
+              p.name + " (" + p.reference + "): " + p.availability, true);
             marker.bindPopup(popupContent(feature.properties));
             return marker;
           });
@@ -138,7 +169,7 @@
     element.hidden = false;
     var position = [parseFloat(element.dataset.lat), parseFloat(element.dataset.lon)];
     var map = baseMap(element, position, 16);
-    L.marker(position, { alt: element.dataset.label, title: element.dataset.label, keyboard: false }).addTo(map);
+    assetMarker(position, element.dataset.availability, element.dataset.label, false).addTo(map);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

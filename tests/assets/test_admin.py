@@ -58,7 +58,7 @@ def test_admin_import_preview_and_confirm(
         assertRedirects(staff_client.post(preview), preview)
     assert set(Asset.objects.values_list("owner__slug", flat=True)) == {"alpha", "beta"}
     assert Asset.objects.get(reference="BET-LD-0001").history.get().history_user == manager
-    assertContains(staff_client.get(preview), "Import complete.")
+    assertContains(staff_client.get(preview), '<h2 class="govuk-panel__title">Import complete</h2>')
 
 
 def test_admin_import_reports_row_errors_and_writes_nothing(

@@ -175,7 +175,7 @@ def test_dashboard_import_preview_then_confirm(
     assert Asset.objects.filter(owner=partner_a).count() == 2
     batch.refresh_from_db()
     assert batch.status == AssetImport.Status.APPLIED and batch.applied_at is not None
-    assertContains(client.get(preview), "Import complete.")
+    assertContains(client.get(preview), '<h2 class="govuk-panel__title">Import complete</h2>')
     assert Asset.objects.first().history.first().history_user == member
     # An applied import cannot be applied again.
     with django_capture_on_commit_callbacks(execute=True):
@@ -194,7 +194,7 @@ def test_dashboard_import_shows_row_errors_and_writes_nothing(
     preview = reverse("dashboard:assets-import-preview", args=[AssetImport.objects.get().pk])
     page = client.get(preview)
     assertContains(page, "belongs to another partner")
-    assertContains(page, "<td>3</td>")
+    assertContains(page, '<th scope="row" class="govuk-table__header">Row 3</th>')
     assertNotContains(page, "Confirm and import")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(preview)
@@ -220,7 +220,7 @@ def test_dashboard_import_only_for_own_organisation(client, member, outsider, pa
     "data, message",
     [
         ("caf\u00e9".encode("latin-1"), "not UTF-8"),
-        (b"", "The submitted file is empty."),
+        (b"", "The selected file is empty. Choose the file with your assets in it"),
     ],
 )
 def test_dashboard_import_file_errors(client, member, partner_a, data, message):

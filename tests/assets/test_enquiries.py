@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from assets.models import Enquiry, EnquiryNote
 from assets.views import ENQUIRY_LIMIT
@@ -68,7 +68,12 @@ def test_invalid_enquiry_shows_errors_and_stores_nothing(client, asset):
     response = client.post(enquiry_url(asset), {**FORM, "email": "not-an-email", "message": ""})
     assert response.status_code == 400
     assertContains(response, "There is a problem", status_code=400)
-    assertContains(response, "Enter a valid email address", status_code=400)
+    assertContains(
+        response,
+        "Enter an email address in the correct format, like name@example.com",
+        status_code=400,
+    )
+    assertNotContains(response, "Enter a valid email address", status_code=400)
     assertContains(response, 'aria-invalid="true"', status_code=400)
     assert not Enquiry.objects.exists()
     assert not mail.outbox
@@ -83,7 +88,7 @@ def test_honeypot_pretends_success_and_stores_nothing(client, asset):
 
 def test_honeypot_is_hidden_by_a_css_class(client, asset):
     response = client.get(enquiry_url(asset))
-    assertContains(response, '<div class="enquiry-hp">', html=False)
+    assertContains(response, '<div class="diz-honeypot">', html=False)
     assert "style=" not in response.content.decode()
 
 
@@ -119,7 +124,7 @@ def test_enquiries_are_rate_limited_per_ip(client, asset):
         assert client.post(enquiry_url(asset), FORM).status_code == 302
     response = client.post(enquiry_url(asset), FORM)
     assert response.status_code == 429
-    assertContains(response, "try again later", status_code=429)
+    assertContains(response, "Try again in an hour", status_code=429)
     assert Enquiry.objects.count() == ENQUIRY_LIMIT
     # Another address is not affected.
     other = client.post(enquiry_url(asset), FORM, REMOTE_ADDR="192.0.2.10")

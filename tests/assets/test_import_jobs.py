@@ -57,10 +57,12 @@ def test_every_problem_of_a_row_is_listed_in_plain_english(partner_a):
     )
     found = {p.column: p.message for p in batch.problems.all()}
     assert found == {
-        "latitude": "Enter 60.9 or less.",
-        "height_m": "Enter a number, such as 10.5.",
-        "structural_check_date": "Enter a date as year-month-day, such as 2026-03-01.",
-        "name": "Enter the name.",
+        "latitude": "Enter a latitude between 49.8 and 60.9, for example 51.767",
+        "height_m": "Enter the height in metres as a number, for example 10.5, or leave the "
+        "cell empty",
+        "structural_check_date": "Enter the date as year-month-day, for example 2026-03-01, "
+        "or leave the cell empty",
+        "name": "Enter a name for the asset",
     }
 
 
@@ -158,7 +160,9 @@ def test_progress_page_works_without_javascript(client, member, partner_a):
     AssetImport.objects.filter(pk=batch.pk).update(status="checking", rows_done=2)
     client.force_login(member)
     page = client.get(reverse("dashboard:assets-import-preview", args=[batch.pk]))
-    assertContains(page, '<progress id="import-progress" max="3" value="2">67%</progress>')
+    assertContains(
+        page, '<progress id="import-progress" class="diz-progress" max="3" value="2">67%</progress>'
+    )
     assertContains(page, "2 of 3 rows")
     assertContains(page, "Refresh this page")
     status = client.get(reverse("dashboard:assets-import-status", args=[batch.pk])).json()
@@ -198,7 +202,7 @@ def test_problem_pages_run_the_same_queries_for_5_or_500_problems(client, member
     assert counts[0] == counts[1]
     page = client.get(url + "?page=5")
     assertContains(page, "Page 5 of 5")
-    assertContains(page, "<td>402</td>")
+    assertContains(page, '<th scope="row" class="govuk-table__header">Row 402</th>')
     assert AssetImportProblem.objects.filter(batch=batch).count() == 500
 
 

@@ -127,7 +127,7 @@ def test_list_works_without_javascript(client, register):
     """The table, filters and downloads are plain HTML; the map is hidden until JS runs."""
     response = client.get(LIST)
     assertContains(response, "<table")
-    assertContains(response, '<th scope="col">Reference</th>', html=False)
+    assertContains(response, '<th scope="col" class="govuk-table__header">Asset</th>', html=False)
     assertContains(response, "data-map-section", html=False)
     assertContains(response, "hidden data-map-section", html=False)
     assertContains(response, reverse("assets:export-csv"))

@@ -38,6 +38,54 @@ def test_list_table_and_map(page, register):
     page.wait_for_selector("#map-status:has-text('in this area')", timeout=10000)
     assert page.locator("#asset-map.leaflet-container").count() == 1
     assert "Hospital roof" not in page.content()
+    # The key to the map shows with it: each marker's shape with its words.
+    assert page.locator("ul.diz-legend").is_visible()
+    assert page.locator("ul.diz-legend li").count() == 5
+    assert_accessible(page)
+
+
+def test_markers_are_shaped_and_coloured_by_availability(page, partner_a):
+    # All in the first view, and far enough apart (about 100 px) not to be grouped.
+    shapes = {
+        "available": "Available",
+        "under_discussion": "Under discussion",
+        "in_use": "In use",
+        "not_available": "Not available",
+    }
+    for i, code in enumerate(shapes):
+        make_asset(
+            reference=f"ALP-SH-000{i}",
+            name=f"Shape {code}",
+            owner=partner_a,
+            availability=code,
+            latitude=f"{51.70 + i * 0.08:.6f}",
+            longitude=f"{0.05 + i / 10:.6f}",
+        )
+    page.goto(reverse("assets:list"))
+    page.wait_for_selector("#map-status:has-text('4 assets in this area')", timeout=10000)
+    for i, (code, label) in enumerate(shapes.items()):
+        css = code.replace("_", "-")
+        marker = page.locator(f"#asset-map .diz-marker-icon:has(.diz-marker--{css})")
+        assert marker.count() == 1, code
+        name = f"Shape {code} (ALP-SH-000{i}): {label}"
+        assert marker.get_attribute("aria-label") == name
+        assert marker.get_attribute("title") == name
+        assert marker.get_attribute("role") == "button"
+        # The key shows the same shape with its words.
+        assert (
+            page.locator(f".diz-legend li:has(.diz-marker--{css})").inner_text().startswith(label)
+        )
+    # Shape, not only colour: the four markers differ in their outline (WCAG 1.4.1).
+    radii = {
+        code: page.locator(f"#asset-map .diz-marker--{code.replace('_', '-')}").evaluate(
+            "e => getComputedStyle(e).borderRadius + ' ' + getComputedStyle(e).transform"
+        )
+        for code in shapes
+    }
+    assert len(set(radii.values())) >= 3, radii
+    # Selecting a marker opens its popup, linking to the asset's page.
+    page.locator("#asset-map .diz-marker-icon:has(.diz-marker--in-use)").click()
+    page.wait_for_selector(".leaflet-popup a:has-text('Shape in_use')")
     assert_accessible(page)
 
 
@@ -61,7 +109,8 @@ def test_list_filtered_and_invalid_filter(page, register):
     assert_accessible(page)
     response = page.goto(reverse("assets:list") + "?asset_type=spaceship")
     assert response.status == 400
-    assert page.locator(".error-summary").count() == 1
+    assert page.locator(".govuk-error-summary").count() == 1
+    assert page.title().startswith("Error: ")
     assert_accessible(page)
 
 
@@ -69,8 +118,9 @@ def test_list_works_without_javascript(browser, live_server, register):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     tab = context.new_page()
     tab.goto(reverse("assets:list"))
-    assert tab.locator("table.asset-table tbody tr").count() == 50
+    assert tab.locator("#asset-table tbody tr").count() == 50
     assert not tab.locator("[data-map-section]").is_visible()
+    assert not tab.locator(".diz-legend").is_visible()  # the key goes with the map
     tab.select_option("#id_asset_type", "lamp_column")
     tab.click("text=Apply filters")
     assert "asset_type=lamp_column" in tab.url
@@ -90,6 +140,11 @@ def test_partner_user_sees_restricted_assets_marked(page, login, register, membe
 def test_detail_and_enquiry_form(page, register):
     page.goto(register.get_absolute_url())
     page.wait_for_selector("#asset-map .leaflet-marker-icon", timeout=10000)
+    marker = page.locator("#asset-map .diz-marker-icon")
+    assert marker.locator(".diz-marker--available").count() == 1
+    assert marker.get_attribute("role") == "img"
+    assert marker.get_attribute("aria-label") == "ALP-LC-0001 Edinburgh Way column: Available"
+    assert page.locator(".govuk-summary-list__key:has-text('Availability')").count() == 1
     assert_accessible(page)
     # The form has its own page, so the detail page can be cached.
     page.click(f"text=Ask about {register.reference}")
@@ -101,21 +156,33 @@ def test_detail_and_enquiry_form(page, register):
     page.fill("#id_name", "Sam Operator")
     page.fill("#id_email", "not-an-email")
     page.click("text=Send enquiry")
-    page.wait_for_selector(".error-summary")
+    page.wait_for_selector(".govuk-error-summary")
     assert page.locator("#id_email[aria-invalid=true]").count() == 1
+    assert (
+        "Enter an email address in the correct format"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
     assert_accessible(page)
     # Corrected and sent.
     page.fill("#id_organisation", "Example Networks Ltd")
     page.fill("#id_email", "sam@operator.example")
     page.fill("#id_message", "We would like to mount a small cell.")
     page.click("text=Send enquiry")
-    page.wait_for_selector("h1:has-text('Enquiry sent')")
+    page.wait_for_selector(".govuk-panel h1:has-text('Enquiry sent')")
+    assert_accessible(page)
+
+
+def test_partners_only_detail_for_a_member(page, login, register, member):
+    login(member)
+    page.goto(reverse("assets:detail", args=["ALP-RF-0002"]))
+    assert page.locator(".govuk-tag:has-text('Partners only')").count() == 1
+    page.wait_for_selector("#asset-map .leaflet-marker-icon", timeout=10000)
     assert_accessible(page)
 
 
 def test_data_dictionary(page):
     page.goto(reverse("assets:data"))
-    assert page.locator("table.data-dictionary tbody tr").count() > 25
+    assert page.locator("#data-dictionary tbody tr").count() > 25
     assert_accessible(page)
 
 
@@ -139,11 +206,15 @@ def test_dashboard_pages(page, login, register, member, partner_a):
     page.fill("#id_reference", "ALP-LC-0999")
     page.fill("#id_latitude", "70")
     page.click("text=Add asset")
-    page.wait_for_selector(".error-summary")
+    page.wait_for_selector(".govuk-error-summary")
+    assert (
+        "Enter a latitude between 49.8 and 60.9"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
     assert_accessible(page)
     page.goto(reverse("dashboard:assets-enquiry", args=[enquiry.pk]))
     page.click("text=Add note")
-    page.wait_for_selector(".error-summary")
+    page.wait_for_selector(".govuk-error-summary")
     assert_accessible(page)
 
 
@@ -153,14 +224,31 @@ def test_import_pages(page, login, member, partner_a, tmp_path):
     assert_accessible(page)
     # No file chosen: the error state.
     page.click("text=Check the file")
-    page.wait_for_selector(".error-summary")
+    page.wait_for_selector(".govuk-error-summary")
+    assert "Select a CSV file to import" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
     # A file with a wrong row: the preview lists problems.
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(make_csv(row(owner=""), row(reference="ALP-LC-0101", latitude="70")))
+    bad.write_bytes(
+        make_csv(
+            row(owner=""),
+            row(reference="ALP-LC-0101", latitude="70", height_m="lots"),  # row 3
+            row(reference="ALP-LC-0101", district="atlantis"),  # row 4: row 3's reference
+        )
+    )
     page.set_input_files("#id_file", str(bad))
     page.click("text=Check the file")
     page.wait_for_selector("text=nothing has been changed")
+    # Every problem of every row at once, each with its row, column and what to enter.
+    problems = page.locator("table:has(#import-problems) tbody tr").all_inner_texts()
+    found = [" ".join(text.split()) for text in problems]
+    assert len(found) == 4, found
+    assert any(
+        "Row 3" in t and "latitude" in t and "Enter a latitude between 49.8" in t for t in found
+    )
+    assert any("Row 3" in t and "height_m" in t for t in found)
+    assert any("Row 4" in t and "also on row 3" in t for t in found)
+    assert any("Row 4" in t and "district" in t and "atlantis" in t for t in found)
     assert_accessible(page)
     # A good file: preview, then confirm.
     good = tmp_path / "good.csv"
@@ -171,7 +259,7 @@ def test_import_pages(page, login, member, partner_a, tmp_path):
     page.wait_for_selector("text=Confirm and import")
     assert_accessible(page)
     page.click("text=Confirm and import")
-    page.wait_for_selector("text=Import complete.")
+    page.wait_for_selector(".govuk-panel:has-text('Import complete')")
     assert Asset.objects.filter(owner=partner_a).count() == 1
     assert AssetImport.objects.filter(applied_at__isnull=False).count() == 1
     assert_accessible(page)

@@ -37,12 +37,12 @@ PAGES = [
 
 
 # The right-most edge of anything in the main content, leaving out what is inside a region
-# that scrolls on its own (.table-scroll: wide tables and code samples).
+# that scrolls on its own (.diz-table-scroll: wide tables and code samples).
 MAIN_RIGHT_EDGE = """() => {
   const main = document.querySelector("main");
   let right = main.scrollWidth;
   for (const element of main.querySelectorAll("*")) {
-    if (element.parentElement.closest(".table-scroll")) continue;
+    if (element.parentElement.closest(".diz-table-scroll")) continue;
     right = Math.max(right, element.getBoundingClientRect().right);
   }
   return right;
@@ -63,10 +63,10 @@ def test_pages_are_accessible_and_reflow(page, register, name, url):
 def test_browsing_pages_by_links(page, register):
     page.goto(reverse("ogcapi:landing"))  # a browser's Accept header asks for HTML
     page.click("text=Browse the assets")
-    assert page.locator("table.asset-table tbody tr").count() == 100
+    assert page.locator("#items-table tbody tr").count() == 100
     page.click("text=Next page")
     assert "offset=100" in page.url
-    assert page.locator("table.asset-table tbody tr").count() == 21
+    assert page.locator("#items-table tbody tr").count() == 21
     page.click("text=Previous page")
     page.click("text=ALP-LC-0001")
     assert page.locator("h1").inner_text().endswith("Edinburgh Way column")
