@@ -167,7 +167,11 @@ class AssetAdmin(PortalHistoryAdmin):
         )
         if request.method == "POST":
             if batch.confirm():
-                self.message_user(request, f"{batch.filename} is being applied.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"{batch.filename} is being imported. This page shows how far it has got.",
+                    messages.SUCCESS,
+                )
             else:
                 self.message_user(
                     request, "This import is not waiting for confirmation.", messages.ERROR

@@ -1,33 +1,79 @@
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
+from diz_portal.admin_site import CheckboxListMixin
 from diz_portal.history import PortalHistoryAdmin
 from partners.forms import InvitationForm
 from partners.models import District, Invitation, Membership, Partner, PartnerChange
 
 
+class LoadedUserRawIdWidget(ForeignKeyRawIdWidget):
+    """The user box of a members row, labelled from the membership's user, already loaded,
+    instead of one query per row (Django's raw-id widget looks each value up again)."""
+
+    loaded = None
+
+    def label_and_url_for_value(self, value):
+        user = self.loaded
+        if user is None or str(user.pk) != str(value):
+            return super().label_and_url_for_value(value)
+        opts = user._meta
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[user.pk],
+            )
+        except NoReverseMatch:
+            url = ""
+        return Truncator(user).words(14), url
+
+
+class MembershipInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["user"].widget
+        if self.instance.pk and isinstance(widget, LoadedUserRawIdWidget):
+            widget.loaded = self.instance.user
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipInlineForm
     extra = 0
     raw_id_fields = ["user"]
     readonly_fields = ["created_at"]
     verbose_name = "member (a person who maintains this partner's records)"
     verbose_name_plural = "members"
 
+    def get_queryset(self, request):
+        # Each row's title names the person and the partner (Membership.__str__): both are
+        # loaded with the rows, so the change page's queries do not grow with its members.
+        return super().get_queryset(request).select_related("user", "partner")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["widget"] = LoadedUserRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Partner)
-class PartnerAdmin(PortalHistoryAdmin):
+class PartnerAdmin(CheckboxListMixin, PortalHistoryAdmin):
     list_display = ["name", "sector", "district_list", "member_count", "published", "date_joined"]
     list_filter = ["sector", "districts", "published"]
     search_fields = ["name", "slug", "short_description", "description", "contact_email"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["districts"]
+    checkbox_fields = ["districts"]  # five districts: a checkbox list, not two filter boxes
     inlines = [MembershipInline]
     actions = ["invite_person"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

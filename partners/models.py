@@ -196,7 +196,11 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user_id} in {self.partner_id}"
+        """ "Jane Smith (jane@example.org) at Harlow Council". Reads the user and the partner:
+        lists showing memberships select_related both (the admin's members inline does)."""
+        name = self.user.get_full_name()
+        person = f"{name} ({self.user.email})" if name else self.user.email
+        return f"{person} at {self.partner.name}"
 
 
 def can_see_restricted(user):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from diz_portal.admin_site import CheckboxListMixin
 from diz_portal.history import PortalHistoryAdmin
 from projects.models import FundingLine, Outcome, Project, ProjectUpdate, Theme
 
@@ -25,13 +26,14 @@ class ProjectUpdateInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PortalHistoryAdmin):
+class ProjectAdmin(CheckboxListMixin, PortalHistoryAdmin):
     list_display = ["title", "status", "lead_partner", "start_date", "featured", "published"]
     list_filter = ["status", "themes", "lead_partner", "featured", "published"]
     list_select_related = ["lead_partner"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["themes", "partners", "districts"]
+    filter_horizontal = ["partners"]
+    checkbox_fields = ["themes", "districts"]  # short lists: checkboxes, no script needed
     date_hierarchy = "start_date"
     inlines = [FundingLineInline, OutcomeInline, ProjectUpdateInline]
     fieldsets = [

@@ -79,6 +79,11 @@ def test_recent_changes_by_partners_across_models(desk, member, partner_a):
     full = desk.get(reverse("admin:partner-changes"))
     assertContains(full, "ALP-LC-0009")
     assertNotContains(full, "manager@")
+    # On a phone each change is a block whose cells name their column.
+    for page_ in (page, full):
+        assertContains(page_, '<table class="diz-stack">')
+        assertContains(page_, f'<td data-label="Who" class="diz-break">{member.email}</td>')
+        assertContains(page_, '<td data-label="Change">Changed: name</td>')
 
 
 def test_recent_changes_page_is_staff_only(client, member):
@@ -108,3 +113,27 @@ def test_history_page_uses_the_word_difference(desk, member, partner_a):
     assertContains(page, "<ins>gigabit broadband </ins>", html=False)
     assertContains(page, "<del>digital connectivity </del>", html=False)
     assertNotContains(page, "chars]")
+    assertContains(page, 'class="table table-bordered table-striped diz-stack"')
+    assertContains(page, '<td data-label="Changes">', count=partner_a.history.count())
+
+
+def test_admin_forms_label_every_box(desk, partner_a, member):
+    """Django's tabular inlines and date-and-time pairs leave boxes without a label; ours
+    name each one (the column and the row), and short lists are labelled checkbox groups."""
+    page = desk.get(reverse("admin:partners_partner_change", args=[partner_a.pk]))
+    label = '<label class="visually-hidden" for="id_memberships-0-user">User ({})</label>'
+    assertContains(page, label.format(f"{member.email} at {partner_a.name}"), html=True)
+    assertContains(
+        page,
+        '<label class="visually-hidden" for="id_memberships-0-DELETE">'
+        f"Delete {member.email} at {partner_a.name}</label>",
+        html=True,
+    )
+    # The empty row the "Add another" button copies is labelled too.
+    assertContains(page, 'for="id_memberships-__prefix__-user">User (new row)</label>')
+    assertContains(page, 'class="radiolist" role="group" aria-label="Districts"')
+    assertNotContains(page, 'class="selectfilter"')
+    asset = make_asset(owner=partner_a, reference="ALP-LC-0010")
+    page = desk.get(reverse("admin:assets_asset_change", args=[asset.pk]))
+    assertContains(page, '<label for="id_retired_at_0">Date:</label>', html=True)
+    assertContains(page, '<label for="id_retired_at_1">Time:</label>', html=True)
