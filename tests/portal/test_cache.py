@@ -365,3 +365,28 @@ def test_which_models_change_public_pages(label, public):
 
 def test_a_many_to_many_through_table_changes_public_pages():
     assert cache.changes_public_pages(Project.partners.through)
+
+
+@pytest.mark.django_db
+def test_deep_pages_read_from_a_cached_anchor_give_the_same_rows(page_cache, monkeypatch):
+    """A deep page steps over at most ANCHOR_STRIDE index entries from a cached anchor key;
+    its rows are exactly those of a plain OFFSET, filtered or not, and on the last page."""
+    from assets.models import Asset
+
+    monkeypatch.setattr(cache, "ANCHOR_STRIDE", 4)
+    owner = make_partner("Harlow Council")
+    for number in range(23):
+        make_asset(owner=owner, reference=f"HAR-{number:03d}", name=f"Column {number}")
+    everything = Asset.objects.order_by("reference")
+    for queryset in (everything, everything.filter(name__contains="1")):
+        paginator = cache.DeferredJoinPaginator(
+            queryset, 3, key="reference", rows=Asset.objects.all()
+        )
+        expected = list(queryset.values_list("reference", flat=True))
+        for number in paginator.page_range:
+            page = [asset.reference for asset in paginator.page(number)]
+            assert page == expected[(number - 1) * 3 : number * 3]
+    with CaptureQueriesContext(connection) as deep:
+        cache.DeferredJoinPaginator(everything, 3, key="reference", rows=everything).page(6)
+    # The anchor is cached now: the deep page's key query starts from it.
+    assert any('"reference" >= ' in query["sql"] for query in deep.captured_queries)
