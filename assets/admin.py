@@ -1,12 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 
 from assets.dashboard_views import import_context
 from assets.forms import ImportForm
-from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
+from assets.models import (
+    Asset,
+    AssetImport,
+    Enquiry,
+    EnquiryMessage,
+    EnquiryNote,
+    validate_no_nul,
+)
 from diz_portal.history import PortalHistoryAdmin
 
 
@@ -88,7 +97,6 @@ class AssetAdmin(PortalHistoryAdmin):
                 "fields": [
                     "height_m",
                     "power_available",
-                    "power_supply",
                     "fibre_connected",
                     "material",
                     "kerb_offset_mm",
@@ -96,20 +104,21 @@ class AssetAdmin(PortalHistoryAdmin):
                     "access_model",
                     "current_use",
                     "viability_confirmed",
-                    "structural_check_date",
                     "known_constraints",
                 ]
             },
         ),
+        # The same fields, in the same order, as the partners' form (assets.forms.AssetForm).
+        ("Telecoms suitability", {"fields": [*Asset.PROFILE_FIELDS]}),
         (
             "Status",
             {
                 "fields": [
                     "availability",
                     "visibility",
+                    "location_generalised",
                     "notes",
-                    "last_verified",
-                    "data_source",
+                    *Asset.FRESHNESS_FIELDS,
                     "retired_at",
                     "created_at",
                     "updated_at",
@@ -188,22 +197,175 @@ class AssetAdmin(PortalHistoryAdmin):
         return TemplateResponse(request, "assets/admin/import_preview.html", context)
 
 
-class EnquiryNoteInline(admin.TabularInline):
+class EnquiryAdminForm(forms.ModelForm):
+    """The stage moves through Enquiry.move_to, like everywhere else: never by editing it."""
+
+    move_to = forms.ChoiceField(
+        label="Move to stage",
+        required=False,
+        help_text="The operator is emailed about the change (the owner, for a withdrawal).",
+        error_messages={
+            "invalid_choice": "Choose one of the stages this enquiry can move to now",
+        },
+    )
+    stage_note = forms.CharField(
+        label="Note with the change",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent with the email and kept in the stage history.",
+        validators=[validate_no_nul],
+    )
+
+    class Meta:
+        model = Enquiry
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        moves = Enquiry.MOVES.get(self.instance.status, []) if self.instance.pk else []
+        self.fields["move_to"].choices = [("", "Leave as it is")] + [
+            (status.value, status.label) for status in moves
+        ]
+
+    def clean_move_to(self):
+        status = self.cleaned_data.get("move_to")
+        if status:
+            try:
+                self.instance.check_move(status)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages[0]) from None
+        return status
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EnquiryMessageInline(ReadOnlyInline):
+    model = EnquiryMessage
+    fields = ["created_at", "sender", "body"]
+    readonly_fields = fields
+    verbose_name = "message"
+    verbose_name_plural = "messages between the operator and the owner"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description="from")
+    def sender(self, obj):
+        if obj.from_operator:
+            return "The operator"
+        return (obj.author.get_full_name() or obj.author.email) if obj.author else "The owner"
+
+
+class EnquiryNoteInline(ReadOnlyInline):
     model = EnquiryNote
-    extra = 1
     fields = ["created_at", "status", "note", "author"]
-    readonly_fields = ["author"]
+    readonly_fields = fields
+    verbose_name = "stage change"
+    verbose_name_plural = "stage history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
 
 @admin.register(Enquiry)
 class EnquiryAdmin(PortalHistoryAdmin):
-    list_display = ["__str__", "asset", "organisation", "status", "created_at", "waited"]
-    list_filter = ["status", ResponseFilter, "asset__owner"]
-    search_fields = ["name", "organisation", "email", "asset__reference", "asset__name"]
-    list_select_related = ["asset"]
-    readonly_fields = ["created_at", "updated_at", "closed_at", "waited"]
-    inlines = [EnquiryNoteInline]
+    form = EnquiryAdminForm
+    list_display = [
+        "__str__", "owner", "organisation", "status", "created_at", "due_at", "waited",
+    ]  # fmt: skip
+    list_filter = ["status", ResponseFilter, "owner"]
+    search_fields = [
+        "request__name", "request__organisation", "request__email", "assets__reference",
+    ]  # fmt: skip
+    list_select_related = ["owner", "request"]
+    readonly_fields = [
+        "owner", "status", "operator", "organisation", "operator_email", "install",
+        "wanted_by", "message", "asset_list", "created_at", "due_at", "first_response_at",
+        "reminder_sent_at", "escalated_at", "closed_at", "waited",
+    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ["owner", "status", "move_to", "stage_note"]}),
+        (
+            "The operator's request",
+            {
+                "fields": [
+                    "operator",
+                    "organisation",
+                    "operator_email",
+                    "install",
+                    "wanted_by",
+                    "message",
+                    "asset_list",
+                ]
+            },
+        ),  # fmt: skip
+        (
+            "Clock",
+            {
+                "fields": [
+                    "created_at",
+                    "due_at",
+                    "first_response_at",
+                    "reminder_sent_at",
+                    "escalated_at",
+                    "closed_at",
+                    "waited",
+                ]
+            },
+        ),  # fmt: skip
+    ]
+    inlines = [EnquiryMessageInline, EnquiryNoteInline]
     date_hierarchy = "created_at"
+    view_on_site = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("request", "owner")
+
+    def has_add_permission(self, request):
+        return False  # enquiries come from operators' baskets
+
+    @admin.display(description="operator", ordering="request__name")
+    def operator(self, obj):
+        return obj.request.name
+
+    @admin.display(description="organisation", ordering="request__organisation")
+    def organisation(self, obj):
+        return obj.request.organisation
+
+    @admin.display(description="email")
+    def operator_email(self, obj):
+        return obj.request.email
+
+    @admin.display(description="what they want to install")
+    def install(self, obj):
+        return obj.request.install or "-"
+
+    @admin.display(description="wanted by")
+    def wanted_by(self, obj):
+        return obj.request.wanted_by or "-"
+
+    @admin.display(description="message")
+    def message(self, obj):
+        return obj.request.message
+
+    @admin.display(description="assets")
+    def asset_list(self, obj):
+        assets = obj.assets.order_by("reference")
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:assets_asset_change", args=[a.pk]), str(a)) for a in assets),
+        )
 
     @admin.display(description="waited", ordering="created_at")
     def waited(self, obj):
@@ -212,23 +374,14 @@ class EnquiryAdmin(PortalHistoryAdmin):
             return "-"
         return obj.waited_text + ("" if obj.is_open else " (closed)")
 
-    def view_on_site(self, obj):
-        return obj.asset.get_absolute_url()
-
-    def save_formset(self, request, form, formset, change):
-        notes = formset.save(commit=False)
-        for note in notes:
-            if isinstance(note, EnquiryNote):
-                if note.author_id is None:
-                    note.author = request.user
-                enquiry = form.instance
-                if note.status and note.status != enquiry.status:
-                    enquiry.status = note.status
-                    enquiry.save()
-            note.save()
-        for note in formset.deleted_objects:
-            note.delete()
-        formset.save_m2m()
+    def save_model(self, request, obj, form, change):
+        status = form.cleaned_data.get("move_to")
+        if status:
+            obj.move_to(status, note=form.cleaned_data.get("stage_note", ""), by=request.user)
+        elif form.cleaned_data.get("stage_note"):
+            EnquiryNote.objects.create(
+                enquiry=obj, note=form.cleaned_data["stage_note"], author=request.user
+            )
 
 
 @admin.register(AssetImport)

@@ -23,6 +23,10 @@ class Column:
     choices: tuple = ()
     allowed: str = ""
     export_only: bool = False
+    # May be left out of an import's header: existing assets keep their values, new ones
+    # get the default. The suitability profile's columns are optional, so files made before
+    # they existed still import.
+    optional: bool = False
 
     @property
     def allowed_values(self):
@@ -98,7 +102,8 @@ COLUMNS = [
     Column(
         "latitude",
         "latitude",
-        "Latitude, WGS84 (EPSG:4326), ISO 6709 decimal degrees.",
+        "Latitude, WGS84 (EPSG:4326), ISO 6709 decimal degrees. Where location_generalised "
+        "is yes, open data gives it rounded to 3 decimal places (about 100 metres).",
         "decimal (6 places)",
         required=True,
         allowed="49.8 to 60.9 (Great Britain). More than 6 decimal places are rounded.",
@@ -106,7 +111,8 @@ COLUMNS = [
     Column(
         "longitude",
         "longitude",
-        "Longitude, WGS84 (EPSG:4326), ISO 6709 decimal degrees.",
+        "Longitude, WGS84 (EPSG:4326), ISO 6709 decimal degrees. Where location_generalised "
+        "is yes, open data gives it rounded to 3 decimal places (about 100 metres).",
         "decimal (6 places)",
         required=True,
         allowed="-8.7 to 1.8 (Great Britain). More than 6 decimal places are rounded.",
@@ -115,7 +121,7 @@ COLUMNS = [
         "easting",
         "easting",
         "British National Grid easting (OSGB36, EPSG:27700), in metres, derived from the "
-        "latitude and longitude.",
+        "latitude and longitude (to the nearest 100 metres where location_generalised is yes).",
         "integer",
         allowed="Export only: ignored on import and worked out again.",
         export_only=True,
@@ -124,7 +130,7 @@ COLUMNS = [
         "northing",
         "northing",
         "British National Grid northing (OSGB36, EPSG:27700), in metres, derived from the "
-        "latitude and longitude.",
+        "latitude and longitude (to the nearest 100 metres where location_generalised is yes).",
         "integer",
         allowed="Export only: ignored on import and worked out again.",
         export_only=True,
@@ -140,7 +146,10 @@ COLUMNS = [
     Column(
         "power_supply",
         "power_supply",
-        "The kind of power supply at or near the asset.",
+        "The kind of power supply at the asset. Part-night supplies switch off for part of "
+        "the night (Hertfordshire's part-night street lights are off from 1 a.m. to 5 a.m.); "
+        "dusk-to-dawn supplies are on only while it is dark; 24-hour supplies are on all the "
+        "time, metered or unmetered (UMS). Empty if not known.",
         "code",
         choices=tuple(Asset.PowerSupply.choices),
         allowed="",
@@ -201,9 +210,10 @@ COLUMNS = [
         YES_NO,
     ),
     Column(
-        "structural_check_date",
-        "structural_check_date",
-        "Date of the last structural check.",
+        "structural_assessed_on",
+        "structural_assessed_on",
+        "Date of the last structural assessment (called structural_check_date before June "
+        "2026; imports still accept that name).",
         "date (YYYY-MM-DD)",
     ),
     Column(
@@ -226,8 +236,92 @@ COLUMNS = [
         "Where the record came from.",
         "text (up to 200)",
     ),
+    # The telecoms suitability profile and freshness (added June 2026; optional on import).
+    Column(
+        "owner_asset_number",
+        "owner_asset_number",
+        "The owner's own number for the asset, as in its asset management system.",
+        "text (up to 50)",
+        optional=True,
+    ),
+    Column(
+        "structural_next_due",
+        "structural_next_due",
+        "When the next structural assessment is due.",
+        "date (YYYY-MM-DD)",
+        allowed="After structural_assessed_on; empty if not known.",
+        optional=True,
+    ),
+    Column(
+        "load_rating",
+        "load_rating",
+        "Load or spare capacity: what more the structure can carry, in the owner's words.",
+        "text (up to 100)",
+        allowed="For example: spare capacity: 2 small cells; or 25 kg at 6 m.",
+        optional=True,
+    ),
+    Column(
+        "mounting_height_m",
+        "mounting_height_m",
+        "The highest point equipment could be fixed at, in metres above ground.",
+        "decimal (2 places)",
+        allowed="More than 0, up to 500; empty if not known.",
+        optional=True,
+    ),
+    Column(
+        "duct_internal_diameter_mm",
+        "duct_internal_diameter_mm",
+        "Internal diameter of the duct, in millimetres. Ducts and chambers only.",
+        "whole number",
+        allowed="1 to 2,000; empty for every other asset type.",
+        optional=True,
+    ),
+    Column(
+        "duct_fill_percent",
+        "duct_fill_percent",
+        "How full the duct is, as a percentage of its cross-section. Ducts and chambers only.",
+        "whole number",
+        allowed="0 to 100; empty for every other asset type.",
+        optional=True,
+    ),
+    Column(
+        "planning_constraints",
+        "planning_constraints",
+        "Planning designations at the site, as codes. Empty means nobody has checked yet; "
+        "none_known means checked and none found.",
+        "codes, separated by semicolons",
+        allowed="Any of conservation_area (Conservation area), listed_building (Listed "
+        "building), green_belt (Green Belt), aonb (National Landscape, formerly Area of "
+        "Outstanding Natural Beauty), separated by semicolons, e.g. "
+        "conservation_area;green_belt; or none_known on its own.",
+        optional=True,
+    ),
+    Column(
+        "review_by",
+        "review_by",
+        "When the owner will next check this record.",
+        "date (YYYY-MM-DD)",
+        allowed="Empty: 12 months after last_verified.",
+        optional=True,
+    ),
+    Column(
+        "location_generalised",
+        "location_generalised",
+        "The position is published rounded to about 100 metres, for a sensitive site: "
+        "latitude and longitude to 3 decimal places, easting and northing to 100 metres.",
+        YES_NO,
+        optional=True,
+    ),
 ]
 
 COLUMN_NAMES = [column.name for column in COLUMNS]
 IMPORT_COLUMNS = [column.name for column in COLUMNS if not column.export_only]
-BOOLEAN_COLUMNS = {"power_available", "fibre_connected", "viability_confirmed"}
+BOOLEAN_COLUMNS = {
+    "power_available",
+    "fibre_connected",
+    "viability_confirmed",
+    "location_generalised",
+}
+OPTIONAL_COLUMNS = {column.name for column in COLUMNS if column.optional}
+# Former column names an import still accepts.
+COLUMN_ALIASES = {"structural_check_date": "structural_assessed_on"}

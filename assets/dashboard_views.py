@@ -6,13 +6,14 @@ or enquiry answers 404 and nothing changes.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assets.forms import AssetForm, EnquiryNoteForm, ImportForm
+from assets.forms import AssetForm, EnquiryMessageForm, EnquiryStageForm, ImportForm
 from assets.models import Asset, AssetImport, Enquiry
 from partners.models import Partner
 
@@ -174,7 +175,7 @@ def import_context(request, batch, *, problems_per_page=100):
 @require_safe
 def enquiry_list(request):
     partners = _partners(request)
-    enquiries = Enquiry.objects.for_partners(partners).select_related("asset", "asset__owner")
+    enquiries = Enquiry.objects.for_partners(partners).for_list()
     page = Paginator(enquiries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assets/dashboard/enquiry_list.html", {"page": page})
 
@@ -182,26 +183,59 @@ def enquiry_list(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def enquiry_detail(request, pk):
+    """One enquiry to the user's organisation: the operator's request, the assets, the thread
+    (reply), and the stage (move it on)."""
     partners = _partners(request)
     enquiry = get_object_or_404(
-        Enquiry.objects.for_partners(partners).select_related("asset", "asset__owner"), pk=pk
+        Enquiry.objects.for_partners(partners).select_related("request", "owner"), pk=pk
     )
-    form = EnquiryNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        note = form.save(commit=False)
-        note.enquiry = enquiry
-        note.author = request.user
-        note.save()
-        if note.status and note.status != enquiry.status:
-            enquiry.status = note.status
-            enquiry._change_reason = "Status changed with a note"
-            enquiry.save()
-        messages.success(request, "Your note has been added.")
-        return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
-    notes = enquiry.notes.select_related("author")
+    reply = EnquiryMessageForm(label="Your reply to the operator")
+    stage = EnquiryStageForm(enquiry=enquiry)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "reply":
+        reply = EnquiryMessageForm(request.POST, label="Your reply to the operator")
+        if reply.is_valid():
+            try:
+                enquiry.add_message(
+                    reply.cleaned_data["body"], from_operator=False, author=request.user
+                )
+            except ValidationError as error:
+                reply.add_error("body", error.messages[0])
+            else:
+                messages.success(request, "Your reply has been sent to the operator.")
+                return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
+    elif action == "stage":
+        stage = EnquiryStageForm(request.POST, enquiry=enquiry)
+        if stage.is_valid():
+            try:
+                enquiry.move_to(
+                    stage.cleaned_data["status"], note=stage.cleaned_data["note"], by=request.user
+                )
+            except ValidationError as error:
+                stage.add_error("status", error.messages[0])
+            else:
+                messages.success(
+                    request,
+                    f"The enquiry is now {enquiry.get_status_display().lower()}. We have "
+                    "emailed the operator.",
+                )
+                return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
+    elif action is not None:
+        return render(request, "errors/400.html", status=400)
+    context = {
+        "enquiry": enquiry,
+        "request_obj": enquiry.request,
+        "assets": enquiry.assets.select_related("district").order_by("reference"),
+        "thread": enquiry.messages.select_related("author"),
+        "notes": enquiry.notes.select_related("author"),
+        "reply_form": reply,
+        "stage_form": stage,
+        "form": reply if reply.errors else stage,  # the one whose errors the summary shows
+    }
+    failed = bool(reply.errors or stage.errors)
     return render(
         request,
         "assets/dashboard/enquiry_detail.html",
-        {"enquiry": enquiry, "notes": notes, "form": form},
-        status=400 if form.errors else 200,
+        context,
+        status=400 if failed else 200,
     )

@@ -101,11 +101,26 @@ MATERIALS = {
     "steel & glass": Asset.Material.STEEL,
 }
 POWER = {
-    "metered": Asset.PowerSupply.METERED,
-    "unmetered": Asset.PowerSupply.UNMETERED,
-    "3-phase": Asset.PowerSupply.THREE_PHASE_NEARBY,
+    "metered": Asset.PowerSupply.METERED_24H,
+    "unmetered supply (shelter lighting)": Asset.PowerSupply.DUSK_TO_DAWN,
+    "unmetered": Asset.PowerSupply.UNMETERED_24H,
     "none": Asset.PowerSupply.NONE,
+    "n/a": Asset.PowerSupply.NONE,
 }
+# Street lights: Hertfordshire's part-night lights are off from 1 a.m. to 5 a.m. (illustrative:
+# which columns are part-night is invented here).
+PART_NIGHT_PREFIXES = ("HCC-SL-",)
+# Words in the source's constraints -> planning constraint codes.
+PLANNING = {
+    "conservation area": Asset.PlanningConstraint.CONSERVATION_AREA,
+    "listed": Asset.PlanningConstraint.LISTED_BUILDING,
+    "green belt": Asset.PlanningConstraint.GREEN_BELT,
+}
+# Illustrative review-by dates that have come round, so the dashboard shows assets due.
+REVIEW_DUE = {"HCC-SL-EH-30115": "2026-11-30", "EHDC-CP-0012": "2026-12-15"}
+# An illustrative sensitive site whose public position is generalised to about 100 m.
+GENERALISED = {"BBC-CCTV-0015"}
+PROFILE_NOTE = "Its telecoms suitability details are illustrative too."
 TENURE = {
     "freehold – occupied by LA": Asset.Tenure.FREEHOLD_OCCUPIED,
     "freehold – occupied by owner": Asset.Tenure.FREEHOLD_OCCUPIED,
@@ -145,11 +160,64 @@ def _owner(source_owner):
     return OWNERS[source_owner]
 
 
-def _power(text):
+def _power(text, reference=""):
     for prefix, supply in POWER.items():
         if text.startswith(prefix):
+            if supply == Asset.PowerSupply.UNMETERED_24H and reference.startswith(
+                PART_NIGHT_PREFIXES
+            ):
+                return Asset.PowerSupply.PART_NIGHT
             return supply
     return ""
+
+
+def profile(number, row, asset_type, height):
+    """Illustrative suitability values for one source row (the `number`th), as CSV cells:
+    plausible for the kind of asset, never real survey results."""
+    constraints = row["constraints"].lower()
+    codes = [code for words, code in PLANNING.items() if words in constraints]
+    if not codes and _clean(row["constraints"]) == "":
+        codes = [Asset.PlanningConstraint.NONE_KNOWN]
+    values = {
+        "planning_constraints": ";".join(codes),
+        "owner_asset_number": "",
+        "structural_assessed_on": "",
+        "structural_next_due": "",
+        "load_rating": "",
+        "mounting_height_m": "",
+        "duct_internal_diameter_mm": "",
+        "duct_fill_percent": "",
+        "review_by": REVIEW_DUE.get(row["asset_id"], ""),
+        "location_generalised": "yes" if row["asset_id"] in GENERALISED else "no",
+    }
+    columns = (Asset.AssetType.LAMP_COLUMN, Asset.AssetType.CCTV_COLUMN)
+    if asset_type in columns:
+        values["owner_asset_number"] = f"COL/{row['asset_id'].rsplit('-', 1)[-1]}"
+        year = 2021 + number % 4
+        values["structural_assessed_on"] = f"{year}-{1 + number % 12:02d}-15"
+        values["structural_next_due"] = f"{year + 6}-{1 + number % 12:02d}-15"
+        if height:
+            values["mounting_height_m"] = f"{max(float(height) - 0.5, 2.5):.1f}"
+        if "concrete" in constraints:
+            values["load_rating"] = "none: concrete columns take no attachments"
+        elif asset_type == Asset.AssetType.CCTV_COLUMN:
+            values["load_rating"] = "spare capacity: 2 small cells"
+        else:
+            values["load_rating"] = "spare capacity: 1 small cell (up to 25 kg)"
+    elif asset_type in (Asset.AssetType.ROOFTOP, Asset.AssetType.BUILDING):
+        if "survey required" not in constraints:
+            values["structural_assessed_on"] = f"2024-{1 + number % 12:02d}-01"
+            values["structural_next_due"] = f"2029-{1 + number % 12:02d}-01"
+            values["load_rating"] = "roof space for 3 antenna frames"
+        if height:
+            values["mounting_height_m"] = f"{float(height) + 3:.1f}"
+    elif asset_type == Asset.AssetType.BUS_SHELTER:
+        values["mounting_height_m"] = "2.5"
+        values["load_rating"] = "spare capacity: 1 small cell on the roof"
+    elif asset_type == Asset.AssetType.DUCT_CHAMBER:
+        values["duct_internal_diameter_mm"] = "100"
+        values["duct_fill_percent"] = str(20 + number % 50)
+    return values
 
 
 def _clean(text):
@@ -173,13 +241,13 @@ def convert(source_text, slugs=None):
     output = io.StringIO()
     writer = csv.DictWriter(output, fieldnames=COLUMN_NAMES, extrasaction="raise")
     writer.writeheader()
-    for row in csv.DictReader(io.StringIO(source_text)):
+    for number, row in enumerate(csv.DictReader(io.StringIO(source_text))):
         slug, owner_note = _owner(row["owner"])
-        supply = _power(row["power"])
+        supply = _power(row["power"], row["asset_id"])
         restricted = row["availability"] == "Restricted"
         asset_type = TYPES[row["asset_type"]]
         use = _clean(row["telecoms_use"])
-        notes = [ILLUSTRATIVE + "."]
+        notes = [ILLUSTRATIVE + ".", PROFILE_NOTE]
         if use:
             notes.append(f"Suggested telecoms use: {use}.")
         if owner_note:
@@ -199,9 +267,7 @@ def convert(source_text, slugs=None):
                 "latitude": row["lat"],
                 "longitude": row["lon"],
                 "height_m": _clean(row["height_m"]),
-                "power_available": "yes"
-                if supply in (Asset.PowerSupply.METERED, Asset.PowerSupply.UNMETERED)
-                else "no",
+                "power_available": "yes" if supply and supply != Asset.PowerSupply.NONE else "no",
                 "power_supply": supply,
                 "fibre_connected": "yes"
                 if asset_type in (Asset.AssetType.CCTV_COLUMN, Asset.AssetType.ROOFTOP)
@@ -216,11 +282,11 @@ def convert(source_text, slugs=None):
                 "viability_confirmed": "yes"
                 if row["availability"] == "Licensed to operator"
                 else "no",
-                "structural_check_date": "",
                 "known_constraints": _clean(row["constraints"]),
                 "notes": " ".join(notes),
                 "last_verified": LAST_VERIFIED,
                 "data_source": ILLUSTRATIVE,
+                **profile(number, row, asset_type, _clean(row["height_m"])),
             }
         )
     return output.getvalue()

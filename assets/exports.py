@@ -10,11 +10,21 @@ from itertools import islice
 
 import orjson
 from django.db import connections
-from django.db.models import Case, DateField, F, FloatField, Func, TextField, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    DecimalField,
+    F,
+    FloatField,
+    Func,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from assets.columns import ATTRIBUTION, BOOLEAN_COLUMNS, COLUMNS, LICENCE_NAME, LICENCE_URL
-from assets.models import Asset
+from assets.models import POSITION_COLUMNS, Asset
 from diz_portal.csvsafe import FIRST_CHARACTERS, NEEDS_QUOTE, TRIGGERS
 
 CHUNK_SIZE = 2000
@@ -30,19 +40,41 @@ NAMES = [column.name for column in COLUMNS]
 BOOLEAN_INDEXES = [i for i, name in enumerate(NAMES) if name in BOOLEAN_COLUMNS]
 # Read as floats in SQL: building a Decimal per value is most of an export's time, and the
 # float prints the same number ("51.7679") on SQLite and PostgreSQL.
-FLOAT_LOOKUPS = {"latitude", "longitude", "height_m"}
+FLOAT_LOOKUPS = {"latitude", "longitude", "height_m", "mounting_height_m"}
+# The position columns read the position the visitor may see (Asset.with_position_for: rounded
+# to about 100 m for generalised assets), never the stored one.
+SHOWN = {column: f"shown_{column}" for column in POSITION_COLUMNS}
+
+
+def _source(lookup):
+    """The queryset's name for an export column's value."""
+    return SHOWN.get(lookup, lookup)
+
+
+def positioned(queryset, user=None):
+    """The queryset with the shown positions for `user` (anonymous when None), unless it has
+    them already: every export path reads positions through this."""
+    if "shown_latitude" in queryset.query.annotations:
+        return queryset
+    return queryset.with_position_for(user)
 
 
 def export_values(queryset):
     """The export columns of each asset, in column order, straight from the database."""
-    casts = {f"{lookup}_float": Cast(lookup, FloatField()) for lookup in FLOAT_LOOKUPS}
-    fields = [f"{lookup}_float" if lookup in FLOAT_LOOKUPS else lookup for lookup in LOOKUPS]
+    queryset = positioned(queryset)
+    casts = {f"{lookup}_float": Cast(_source(lookup), FloatField()) for lookup in FLOAT_LOOKUPS}
+    fields = [
+        f"{lookup}_float" if lookup in FLOAT_LOOKUPS else _source(lookup) for lookup in LOOKUPS
+    ]
     rows = queryset.annotate(**casts).values_list(*fields)
     return rows.iterator(chunk_size=CHUNK_SIZE)
 
 
 # Fixed places, as the data dictionary documents: latitude/longitude 6, height 2.
-PLACES = {NAMES.index(n): f".{p}f" for n, p in (("latitude", 6), ("longitude", 6), ("height_m", 2))}
+PLACES = {
+    NAMES.index(n): f".{p}f"
+    for n, p in (("latitude", 6), ("longitude", 6), ("height_m", 2), ("mounting_height_m", 2))
+}
 
 
 TEXT_TYPES = ("CharField", "SlugField", "TextField")  # EmailField, URLField: "CharField"
@@ -86,8 +118,11 @@ def raw_export_values(queryset):
     values_list() rows is a third of a 500,000-row export's time. The driver's values print
     the same in the exports: SQLite's 0/1 for booleans are turned into yes/no or true/false
     like Python's, and its ISO date text is what csv.writer and orjson write for a date."""
-    casts = {f"{lookup}_float": Cast(lookup, FloatField()) for lookup in FLOAT_LOOKUPS}
-    fields = [f"{lookup}_float" if lookup in FLOAT_LOOKUPS else lookup for lookup in LOOKUPS]
+    queryset = positioned(queryset)
+    casts = {f"{lookup}_float": Cast(_source(lookup), FloatField()) for lookup in FLOAT_LOOKUPS}
+    fields = [
+        f"{lookup}_float" if lookup in FLOAT_LOOKUPS else _source(lookup) for lookup in LOOKUPS
+    ]
     rows = queryset.annotate(**casts).values_list(*fields)
     sql, params = rows.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].chunked_cursor() as cursor:
@@ -130,7 +165,10 @@ def csv_python_stream(queryset):
 # so Python makes no object per value. tests/assets/test_export_copy.py compares it with
 # csv_python_stream byte for byte.
 
-COPY_ROWS = 1000  # rows per piece of the response
+# Rows per piece of the response: about 50 KB. Pieces stay well under 128 KB, above which
+# the C allocator maps fresh, zeroed pages for each one: 2,000-row pieces cost more Python
+# time than the whole COPY loop.
+COPY_ROWS = 250
 
 
 class CsvText(Func):
@@ -143,20 +181,22 @@ class CsvText(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        triggers = ", ".join(["%s"] * len(TRIGGERS))
-        first = ", ".join(["%s"] * len(FIRST_CHARACTERS))
-        # LEFT(…, 1) first: it rules out almost every cell without building a string.
+        # ASCII() is the first character's code point (0 for an empty string): comparing
+        # integers rules out almost every cell without building a string, which LEFT(…, 1)
+        # would (a fifth of the whole COPY's time at 450,000 rows).
+        first = ", ".join(str(ord(c)) for c in sorted(FIRST_CHARACTERS))
+        triggers = ", ".join(str(ord(c)) for c in TRIGGERS)
         return (
-            f"CASE WHEN LEFT({sql}, 1) IN ({first}) "
-            f"AND LEFT(LTRIM({sql}, %s), 1) IN ({triggers}) THEN %s || {sql} "
+            f"CASE WHEN ASCII({sql}) IN ({first}) "
+            f"AND ASCII(LTRIM({sql}, %s)) IN ({triggers}) THEN %s || {sql} "
             f"ELSE NULLIF({sql}, '') END",
-            [*params, *sorted(FIRST_CHARACTERS), *params, "'", *TRIGGERS, "'", *params, *params],
+            [*params, *params, "'", "'", *params, *params],
         )
 
 
 class FixedPlaces(Func):
     """A number with fixed decimal places, as format(value, ".6f") writes it: a numeric
-    rounded to n places prints exactly n places."""
+    rounded to n places prints exactly n places (and a column of that scale already does)."""
 
     output_field = TextField()
 
@@ -166,12 +206,14 @@ class FixedPlaces(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
+        if getattr(self.source_expressions[0].output_field, "decimal_places", None) == self.places:
+            return f"CAST({sql} AS text)", params
         return f"CAST(ROUND({sql}, %s) AS text)", [*params, self.places]
 
 
 def _sql_cell(index, lookup):
     """An SQL expression for one column's CSV cell."""
-    value = F(lookup)
+    value = F(_source(lookup))
     if index in TEXT_INDEXES:
         return CsvText(value)
     if index in BOOLEAN_INDEXES:
@@ -197,6 +239,7 @@ def _field(lookup):
 
 def cells_query(queryset):
     """The export's SELECT of CSV cells, and its parameters."""
+    queryset = positioned(queryset)
     cells = {f"cell_{i}": _sql_cell(i, lookup) for i, lookup in enumerate(LOOKUPS)}
     rows = queryset.annotate(**cells).values_list(*cells)
     return rows.query.get_compiler(queryset.db).as_sql()
@@ -216,15 +259,16 @@ def csv_copy_stream(queryset):
     sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
     with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
         # libpq hands COPY data over one whole row at a time, ending in "\n" (a line break
-        # inside a quoted cell is never the last byte): swap that for "\r\n".
-        rows = []
-        for row in copy:
-            rows.append(bytes(row)[:-1])
-            if len(rows) == COPY_ROWS:
-                yield b"\r\n".join(rows) + b"\r\n"
-                rows = []
-        if rows:
-            yield b"\r\n".join(rows) + b"\r\n"
+        # inside a quoted cell is never the last byte). The rows are joined as they come (a
+        # row is a memoryview that owns its buffer) and every "\n" made "\r\n" at once,
+        # unless some cell of the piece holds a line break: then row by row.
+        rows = iter(copy)
+        while piece := list(islice(rows, COPY_ROWS)):
+            data = b"".join(piece)
+            if data.count(b"\n") == len(piece):
+                yield data.replace(b"\n", b"\r\n")
+            else:
+                yield b"".join([bytes(row)[:-1] + b"\r\n" for row in piece])
 
 
 def _json_default(value):
@@ -241,9 +285,7 @@ def _encode(features):
     return orjson.dumps(features, default=_json_default)
 
 
-def geojson_stream(queryset):
-    """An RFC 7946 FeatureCollection: [longitude, latitude] positions in WGS84, properties named
-    as the CSV columns, and the licence and attribution as foreign members."""
+def _geojson_head():
     head = {
         "type": "FeatureCollection",
         "name": "DIZ Common Asset Register",
@@ -251,7 +293,29 @@ def geojson_stream(queryset):
         "licence_url": LICENCE_URL,
         "attribution": ATTRIBUTION,
     }
-    yield (json.dumps(head)[:-1] + ', "features": [').encode()
+    return (json.dumps(head)[:-1] + ', "features": [').encode()
+
+
+GEOJSON_TAIL = b"]}\n"
+
+
+def geojson_stream(queryset):
+    """An RFC 7946 FeatureCollection: [longitude, latitude] positions in WGS84, properties named
+    as the CSV columns, and the licence and attribution as foreign members. The database
+    writes each Feature's JSON text itself (GeoJsonFeature) on PostgreSQL and SQLite, the
+    same bytes as geojson_python_stream; Python only joins them."""
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        return geojson_copy_stream(queryset)
+    if vendor == "sqlite":
+        return geojson_sqlite_stream(queryset)
+    return geojson_python_stream(queryset)
+
+
+def geojson_python_stream(queryset):
+    """The GeoJSON export through orjson: BATCH features to a line. The reference the SQL
+    paths below are tested against, byte for byte."""
+    yield _geojson_head()
     lat, lon = NAMES.index("latitude"), NAMES.index("longitude")
     pieces, separator = [], b""
     for values in raw_export_values(queryset):
@@ -272,4 +336,233 @@ def geojson_stream(queryset):
             pieces, separator = [], b",\n"
     if pieces:
         yield separator + _encode(pieces)[1:-1]
-    yield b"]}\n"
+    yield GEOJSON_TAIL
+
+
+# --- GeoJSON written by the database ----------------------------------------------------------
+# Building ~35 Python objects per asset and encoding them is most of a GeoJSON export's time.
+# Instead the database writes each Feature's JSON text, exactly as orjson writes it in
+# geojson_python_stream (keys in the same order, no spaces, strings escaped the same way,
+# numbers as orjson prints the float); PostgreSQL does that in its own process, beside the
+# app's. tests/assets/test_export_geojson.py compares the bytes with the Python path's.
+
+LATITUDE, LONGITUDE = NAMES.index("latitude"), NAMES.index("longitude")
+# Rows per piece of a GeoJSON response (a multiple of BATCH): about 100 KB, under the C
+# allocator's 128 KB threshold like COPY_ROWS.
+GEOJSON_ROWS = BATCH
+
+
+def _json_kind(index, lookup):
+    if index in TEXT_INDEXES:
+        return "text"
+    if index in BOOLEAN_INDEXES:
+        return "boolean"
+    field = _field(lookup)
+    if isinstance(field, DecimalField):
+        # orjson writes the float of the Decimal (or of the float read in SQL): the JSON must
+        # be the float's.
+        if field.decimal_places > 6:
+            raise ValueError(f"{lookup}: only up to 6 decimal places are written in SQL")
+        return "decimal"
+    if isinstance(field, DateField):
+        return "date"
+    return "integer"
+
+
+KINDS = [_json_kind(i, lookup) for i, lookup in enumerate(LOOKUPS)]
+
+
+def _nullable(lookup):
+    """Whether the lookup's value can be NULL (a nullable field, or one across a nullable
+    relation)."""
+    model, *path, name = [Asset, *lookup.split("__")]
+    for relation in path:
+        field = model._meta.get_field(relation)
+        if field.null:
+            return True
+        model = field.related_model
+    return model._meta.get_field(name).null
+
+
+NULLABLE = [_nullable(lookup) for lookup in LOOKUPS]
+
+
+def _geojson_template(value, quote_text):
+    """The Feature's JSON with value(i) in place of column i's value (quoted when
+    quote_text and the column is text)."""
+
+    def at(i):
+        return f'"{value(i)}"' if quote_text and KINDS[i] == "text" else value(i)
+
+    properties = ",".join(f"{orjson.dumps(name).decode()}:{at(i)}" for i, name in enumerate(NAMES))
+    return (
+        f'{{"type":"Feature","id":{at(0)},"geometry":{{"type":"Point",'
+        f'"coordinates":[{at(LONGITUDE)},{at(LATITUDE)}]}},"properties":{{{properties}}}}}'
+    )
+
+
+def _pg_decimal(sql, places):
+    """PostgreSQL: a numeric(…, places) as orjson prints float(value). Up to 15 significant
+    digits a float prints the decimal's own digits, so the text is the numeric's without
+    trailing zeros ("51.78"), with ".0" when whole ("52.0"), and orjson's exponent form for
+    0 < |value| < 0.00001 ("5e-6"). Numeric comparisons first: they make no string."""
+    text = f"CAST({sql} AS text)"
+    zeros = "0" * places
+    tiny = f"REPLACE({text}, '0.00000', '') || 'e-6'" if places == 6 else "'0.0'"
+    return (
+        f"CASE WHEN {sql} IS NULL THEN 'null' "
+        f"WHEN {sql} > -0.00001 AND {sql} < 0.00001 "
+        f"THEN CASE WHEN {sql} = 0 THEN '0.0' ELSE {tiny} END "
+        f"WHEN {text} LIKE '%%.{zeros}' THEN RTRIM({text}, '0') || '0' "
+        f"ELSE RTRIM({text}, '0') END"
+    )
+
+
+def _sqlite_decimal(sql):
+    """SQLite: json_object() writes a REAL as "%!.15g" ("51.78", "52.0"), as orjson does for
+    |value| >= 0.0001 (and NULL as null); below that orjson writes 0.00005 and 5e-6, given
+    here as JSON text."""
+    real = f"CAST({sql} AS REAL)"
+    k = f"CAST(ROUND(ABS({real}) * 1000000) AS INTEGER)"
+    sign = f"CASE WHEN {real} < 0 THEN '-' ELSE '' END"
+    return (
+        f"CASE WHEN {sql} > -0.0001 AND {sql} < 0.0001 THEN CASE WHEN {real} = 0 THEN 0.0 "
+        f"ELSE JSON({sign} || CASE WHEN {k} < 10 THEN {k} || 'e-6' "
+        f"WHEN {k} %% 10 = 0 THEN '0.0000' || ({k} / 10) ELSE '0.0000' || {k} END) END "
+        f"ELSE {real} END"
+    )
+
+
+# Characters a JSON string must escape (orjson and PostgreSQL's to_json escape the same way).
+NEEDS_ESCAPE = r'[\x01-\x1f"\\]'
+
+
+class GeoJsonFeature(Func):
+    """One asset's GeoJSON Feature as JSON text, written by the database."""
+
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(*[F(_source(lookup)) for lookup in LOOKUPS])
+
+    def _columns(self, compiler):
+        columns = []
+        for expression in self.source_expressions:
+            sql, params = compiler.compile(expression)
+            if params:  # each column is used more than once below
+                raise ValueError("GeoJsonFeature takes plain columns")
+            columns.append(sql)
+        return columns
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # format() with positional arguments: each value is made once however often it is
+        # used, and all-text arguments let format() look up one output function per row.
+        columns = self._columns(compiler)
+        fast, slow = [], []
+        for i, sql in enumerate(columns):
+            kind = KINDS[i]
+            if kind == "text":
+                fast.append(f"CAST({sql} AS text)")
+                slow.append(f"COALESCE(CAST(TO_JSON({sql}) AS text), 'null')")
+                continue
+            if kind == "decimal":
+                value = _pg_decimal(sql, _field(LOOKUPS[i]).decimal_places)
+            elif kind == "date":
+                value = f"COALESCE(CAST(TO_JSON({sql}) AS text), 'null')"
+            else:  # integer, boolean (true/false)
+                value = f"COALESCE(CAST({sql} AS text), 'null')"
+            fast.append(value)
+            slow.append(value)
+        texts = [fast[i] for i in TEXT_INDEXES]
+        fast_template = _geojson_template(lambda i: f"%{i + 1}$s", quote_text=True)
+        slow_template = _geojson_template(lambda i: f"%{i + 1}$s", quote_text=False)
+        # TO_JSON() costs more than the rest of the row: most rows have no character to
+        # escape, so their text goes in as it is, between quotes. A NULL in a nullable text
+        # column (FORMAT() would leave its quotes empty) takes the TO_JSON() path too.
+        nulls = [
+            f"{sql} IS NULL OR "
+            for i, sql in enumerate(columns)
+            if KINDS[i] == "text" and NULLABLE[i]
+        ]
+        return (
+            f"CASE WHEN {''.join(nulls)}({' || '.join(texts)}) ~ %s "
+            f"THEN FORMAT(%s, {', '.join(slow)}) ELSE FORMAT(%s, {', '.join(fast)}) END",
+            [NEEDS_ESCAPE, slow_template, fast_template],
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        columns = self._columns(compiler)
+        values = []
+        for i, sql in enumerate(columns):
+            kind = KINDS[i]
+            if kind == "decimal" and LOOKUPS[i] in FLOAT_LOOKUPS:
+                values.append(_sqlite_decimal(sql))
+            elif kind == "boolean":
+                values.append(
+                    f"CASE WHEN {sql} IS NULL THEN NULL WHEN {sql} THEN JSON('true') "
+                    f"ELSE JSON('false') END"
+                )
+            else:
+                values.append(sql)
+        properties = ", ".join(f"%s, {value}" for value in values)
+        # As a BLOB: the driver hands over the UTF-8 bytes without decoding them.
+        return (
+            f"CAST(JSON_OBJECT('type', 'Feature', 'id', {values[0]}, 'geometry', "
+            f"JSON_OBJECT('type', 'Point', 'coordinates', "
+            f"JSON_ARRAY({values[LONGITUDE]}, {values[LATITUDE]})), "
+            f"'properties', JSON_OBJECT({properties})) AS BLOB)",
+            list(NAMES),
+        )
+
+
+def features_query(queryset):
+    """The export's SELECT of one Feature's JSON text per asset, and its parameters."""
+    rows = positioned(queryset).annotate(feature=GeoJsonFeature()).values_list("feature")
+    return rows.query.get_compiler(queryset.db).as_sql()
+
+
+def geojson_copy_stream(queryset):
+    """PostgreSQL: the Features' text through COPY … TO STDOUT, streamed in pieces."""
+    yield _geojson_head()
+    sql, params = features_query(queryset)
+    sql = f"COPY ({sql}) TO STDOUT"
+    previous = None
+    with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
+        rows = iter(copy)  # one row at a time, each ending in "\n", which JSON text never holds
+        while piece := list(islice(rows, GEOJSON_ROWS)):
+            # BATCH features to a line, each followed by ",": "f1,f2,…,f100,\nf101,…". A
+            # piece starts a line, so each piece after the first starts with "\n".
+            lines = [
+                b"".join(piece[i : i + BATCH]).replace(b"\n", b",")
+                for i in range(0, len(piece), BATCH)
+            ]
+            data = b"\n".join(lines if previous is None else [b"", *lines])
+            if b"\\" in data:
+                # COPY's text format doubles every backslash (and would escape control
+                # characters, which JSON text never holds raw).
+                data = data.replace(b"\\\\", b"\\")
+            if previous is not None:
+                yield previous
+            previous = data
+    if previous is not None:
+        yield previous[:-1]  # no comma after the last feature
+    yield GEOJSON_TAIL
+
+
+def geojson_sqlite_stream(queryset):
+    """SQLite: the Features' text from json_object(), streamed in pieces."""
+    yield _geojson_head()
+    sql, params = features_query(queryset)
+    first = True
+    with connections[queryset.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(GEOJSON_ROWS):
+            # One join per piece: BATCH features to a line, as geojson_python_stream.
+            features = [row[0] for row in rows]
+            for i in range(BATCH, len(features), BATCH):
+                features[i] = b"\n" + features[i]
+            if not first:
+                features[0] = b",\n" + features[0]
+            first = False
+            yield b",".join(features)
+    yield GEOJSON_TAIL

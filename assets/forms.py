@@ -1,13 +1,21 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from assets import importer
-from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
+from assets.models import (
+    PLANNING_SEPARATOR,
+    Asset,
+    AssetImport,
+    EnquiryRequest,
+    split_codes,
+    validate_no_nul,
+)
 from partners.models import Partner
 
 
 class EnquiryForm(forms.ModelForm):
-    """An operator's question about an asset (the public enquiry page)."""
+    """An operator's enquiry about the assets in their basket (the public enquiry page)."""
 
     # Honeypot: hidden from people by a CSS class (display: none), so only bots fill it in.
     website = forms.CharField(
@@ -17,19 +25,30 @@ class EnquiryForm(forms.ModelForm):
     )
 
     class Meta:
-        model = Enquiry
-        fields = ["name", "organisation", "email", "message"]
+        model = EnquiryRequest
+        fields = ["name", "organisation", "email", "install", "wanted_by", "message"]
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+            "install": forms.Textarea(attrs={"rows": 3}),
+            "wanted_by": forms.DateInput(attrs={"type": "date"}),
             "message": forms.Textarea(attrs={"rows": 6}),
         }
         help_texts = {
-            "message": "What you would like to install and when. The asset owner and the DIZ "
-            "programme team will reply by email.",
+            "email": "We send you a link to a page where you can follow your enquiry and "
+            "message each owner.",
+            "install": "For example: one small cell and its cabinet on each column.",
+            "wanted_by": "Optional. For example 1 9 2026.",
+            "message": "Anything else the owners should know. Each owner and the DIZ "
+            "programme team will see it.",
         }
-        labels = {"organisation": "Your organisation"}
+        labels = {
+            "organisation": "Your organisation",
+            "install": "What you want to install",
+            "wanted_by": "When you would like to install it",
+            "message": "Your message",
+        }
         error_messages = {
             "name": {
                 "required": "Enter your name",
@@ -40,12 +59,16 @@ class EnquiryForm(forms.ModelForm):
                 "max_length": "Enter an organisation name of 200 characters or fewer",
             },
             "email": {
-                "required": "Enter your email address, so the owner can reply",
+                "required": "Enter your email address, so the owners can reply",
                 "invalid": "Enter an email address in the correct format, like name@example.com",
                 "max_length": "Enter an email address of 254 characters or fewer",
             },
+            "install": {
+                "max_length": "Enter what you want to install in 1,000 characters or fewer"
+            },
+            "wanted_by": {"invalid": "Enter a real date, for example 1 9 2026"},
             "message": {
-                "required": "Enter your message: what you would like to install and when",
+                "required": "Enter your message to the owners",
                 "max_length": "Enter a message of 5,000 characters or fewer",
             },
         }
@@ -53,6 +76,72 @@ class EnquiryForm(forms.ModelForm):
     @property
     def is_spam(self):
         return bool(self.cleaned_data.get("website"))
+
+    def clean_wanted_by(self):
+        wanted_by = self.cleaned_data.get("wanted_by")
+        if wanted_by and wanted_by < timezone.localdate():
+            raise forms.ValidationError(
+                "Enter a date in the future, or leave this empty", code="past"
+            )
+        return wanted_by
+
+
+MESSAGE_ERRORS = {
+    "required": "Enter your message",
+    "max_length": "Enter a message of 5,000 characters or fewer",
+}
+
+
+class EnquiryMessageForm(forms.Form):
+    """A message in the thread: from the operator (their page) or an owner (the dashboard)."""
+
+    body = forms.CharField(
+        label="Your message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages=MESSAGE_ERRORS,
+        validators=[validate_no_nul],
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
+
+
+class EnquiryStageForm(forms.Form):
+    """An owner moves its enquiry to the next stage (Enquiry.move_to does the checking)."""
+
+    status = forms.ChoiceField(
+        label="Move this enquiry to",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the stage to move this enquiry to",
+            "invalid_choice": "Select one of the stages listed",
+        },
+    )
+    note = forms.CharField(
+        label="Note to the operator (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Emailed to the operator with the news of the change, and kept with the enquiry.",
+        error_messages={"max_length": "Enter a note of 5,000 characters or fewer"},
+        validators=[validate_no_nul],
+    )
+
+    def __init__(self, *args, enquiry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enquiry = enquiry
+        self.fields["status"].choices = enquiry.owner_moves()
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        try:
+            self.enquiry.check_move(status)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages[0], code=error.code) from None
+        return status
 
 
 # The same wording as the CSV import's preview (assets.importer).
@@ -122,13 +211,71 @@ ASSET_FIELD_MESSAGES = {
         "min_value": "Enter a kerb offset of 0 millimetres or more",
         "max_value": "Enter a kerb offset of 100,000 millimetres or less",
     },
-    "structural_check_date": {"invalid": DATE},
+    "structural_assessed_on": {"invalid": DATE},
+    "structural_next_due": {"invalid": DATE},
     "last_verified": {"invalid": DATE},
+    "review_by": {"invalid": DATE},
+    "load_rating": {"max_length": "Enter a load or spare capacity of 100 characters or fewer"},
+    "owner_asset_number": {"max_length": "Enter your asset number in 50 characters or fewer"},
+    "mounting_height_m": {
+        "invalid": "Enter the mounting height in metres as a number, for example 6.5",
+        "min_value": "Enter a mounting height of more than 0 metres, or leave it empty",
+        "max_value": "Enter a mounting height of 500 metres or less",
+        "max_decimal_places": "Enter the mounting height to at most 2 decimal places, for "
+        "example 6.25",
+        "max_digits": "Enter a mounting height of 500 metres or less",
+    },
+    "duct_internal_diameter_mm": {
+        "invalid": "Enter the duct's internal diameter in whole millimetres, for example 100",
+        "min_value": "Enter a duct diameter of at least 1 millimetre, or leave it empty",
+        "max_value": "Enter a duct diameter of 2,000 millimetres or less",
+    },
+    "duct_fill_percent": {
+        "invalid": "Enter how full the duct is as a whole number from 0 to 100, for example 40",
+        "min_value": "Enter a duct fill from 0 to 100 per cent",
+        "max_value": "Enter a duct fill from 0 to 100 per cent",
+    },
 }  # fmt: skip
+
+
+class PlanningConstraintsFormField(forms.MultipleChoiceField):
+    """Planning constraints as checkboxes, stored as the model's ';'-separated codes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", Asset.PlanningConstraint.choices)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "Planning constraints")
+        kwargs.setdefault(
+            "help_text",
+            "Select every designation that applies, or “None known” if you have checked and "
+            "found none. Leave them all unticked if nobody has checked yet.",
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": "Select planning constraints from the list"},
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return split_codes(value) if isinstance(value, str) else value
+
+    def clean(self, value):
+        codes = super().clean(value)
+        if Asset.PlanningConstraint.NONE_KNOWN in codes and len(codes) > 1:
+            raise forms.ValidationError(
+                "Select “None known” on its own, or untick it: it cannot go with other "
+                "planning constraints",
+                code="none_known_with_others",
+            )
+        return PLANNING_SEPARATOR.join(split_codes(codes))
 
 
 class AssetForm(forms.ModelForm):
     """Add or edit an asset from the partner dashboard."""
+
+    planning_constraints = PlanningConstraintsFormField()
 
     class Meta:
         model = Asset
@@ -144,9 +291,9 @@ class AssetForm(forms.ModelForm):
             "usrn",
             "latitude",
             "longitude",
+            "location_generalised",
             "height_m",
             "power_available",
-            "power_supply",
             "fibre_connected",
             "material",
             "kerb_offset_mm",
@@ -156,15 +303,17 @@ class AssetForm(forms.ModelForm):
             "availability",
             "visibility",
             "viability_confirmed",
-            "structural_check_date",
             "known_constraints",
             "notes",
-            "last_verified",
-            "data_source",
+            *Asset.PROFILE_FIELDS,
+            *Asset.FRESHNESS_FIELDS,
         ]
         widgets = {
-            "structural_check_date": forms.DateInput(attrs={"type": "date"}),
+            "structural_assessed_on": forms.DateInput(attrs={"type": "date"}),
+            "structural_next_due": forms.DateInput(attrs={"type": "date"}),
+            "review_by": forms.DateInput(attrs={"type": "date"}),
             "last_verified": forms.DateInput(attrs={"type": "date"}),
+            "mounting_height_m": forms.NumberInput(attrs={"step": "0.01"}),
             "known_constraints": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
@@ -183,6 +332,23 @@ class AssetForm(forms.ModelForm):
             # The reference is permanent: exports and operators' enquiries refer to it.
             self.fields["reference"].disabled = True
             self.fields["reference"].help_text = "References are permanent."
+
+    # Headings the form's fields are grouped under, by the first field of each group.
+    SECTIONS = {
+        "reference": "The asset",
+        "height_m": "For operators",
+        Asset.PROFILE_FIELDS[0]: "Telecoms suitability",
+        Asset.FRESHNESS_FIELDS[0]: "Keeping the record fresh",
+    }
+
+    def sections(self):
+        """(heading, bound fields) in form order, for the template."""
+        groups = []
+        for field in self:
+            if field.name in self.SECTIONS or not groups:
+                groups.append((self.SECTIONS.get(field.name, ""), []))
+            groups[-1][1].append(field)
+        return groups
 
     def clean_reference(self):
         return (self.cleaned_data.get("reference") or "").strip().upper()
@@ -263,18 +429,3 @@ class ImportForm(forms.Form):
             content=self.text,
             rows_total=importer.count_rows(self.text),
         )
-
-
-class EnquiryNoteForm(forms.ModelForm):
-    class Meta:
-        model = EnquiryNote
-        fields = ["status", "note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
-        labels = {"status": "Change status to"}
-        error_messages = {
-            "status": {"invalid_choice": "Select a status from the list, or leave it empty"},
-            "note": {
-                "required": "Enter a note: what happened, or what you agreed with the operator",
-                "max_length": "Enter a note of 5,000 characters or fewer",
-            },
-        }

@@ -28,7 +28,14 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from assets.columns import BOOLEAN_COLUMNS, COLUMN_NAMES, COLUMNS, IMPORT_COLUMNS
+from assets.columns import (
+    BOOLEAN_COLUMNS,
+    COLUMN_ALIASES,
+    COLUMN_NAMES,
+    COLUMNS,
+    IMPORT_COLUMNS,
+    OPTIONAL_COLUMNS,
+)
 from assets.models import (
     STAGED_COLUMNS,
     Asset,
@@ -140,9 +147,44 @@ CELL_MESSAGES = {
         "min_value": "Enter a kerb offset of 0 millimetres or more",
         "max_value": "Enter a kerb offset of 100,000 millimetres or less",
     },
-    "structural_check_date": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
+    "structural_assessed_on": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
+    "structural_next_due": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
     "last_verified": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
+    "review_by": {"invalid": IMPORT_DATE, "invalid_date": IMPORT_DATE},
+    "mounting_height_m": {
+        "invalid": "Enter the mounting height in metres as a number, for example 6.5, or leave "
+        "the cell empty",
+        "min_value": "Enter a mounting height of more than 0 metres, or leave the cell empty",
+        "max_value": "Enter a mounting height of 500 metres or less",
+        "max_digits": "Enter a mounting height of 500 metres or less",
+        "max_whole_digits": "Enter a mounting height of 500 metres or less",
+        "max_decimal_places": "Enter the mounting height to at most 2 decimal places, for "
+        "example 6.25",
+    },
+    "duct_internal_diameter_mm": {
+        "invalid": "Enter the duct's internal diameter in whole millimetres, for example 100, or "
+        "leave the cell empty",
+        "min_value": "Enter a duct diameter of at least 1 millimetre, or leave the cell empty",
+        "max_value": "Enter a duct diameter of 2,000 millimetres or less",
+    },
+    "duct_fill_percent": {
+        "invalid": "Enter how full the duct is as a whole number from 0 to 100, for example "
+        "40, or leave the cell empty",
+        "min_value": "Enter a duct fill from 0 to 100 (per cent)",
+        "max_value": "Enter a duct fill from 0 to 100 (per cent)",
+    },
 }
+# Per column: what to do when the suitability profile's rules between columns are broken.
+PROFILE_MESSAGES = {
+    "duct_internal_diameter_mm": "Leave this cell empty: duct diameter is only for ducts and "
+    "chambers (asset_type duct_chamber), and this row is not one",
+    "duct_fill_percent": "Leave this cell empty: duct fill is only for ducts and chambers "
+    "(asset_type duct_chamber), and this row is not one",
+    "structural_next_due": "Enter a date after structural_assessed_on, or leave the cell empty: "
+    "the next assessment cannot be due before the last one",
+}
+# Power supply codes used before June 2026 that still mean one of today's kinds.
+POWER_ALIASES = {"unmetered": "24h_unmetered", "metered": "24h_metered"}
 POWER_NONE = (
     "Enter no, or change power_supply from none to the supply the asset has: power cannot be "
     "available with no supply"
@@ -194,7 +236,9 @@ def header_problems(header):
     known = set(COLUMN_NAMES)
     duplicates = sorted(name for name, count in counts.items() if count > 1)
     unknown = [name for name in counts if name not in known]
-    missing = [name for name in IMPORT_COLUMNS if name not in counts]
+    missing = [
+        name for name in IMPORT_COLUMNS if name not in counts and name not in OPTIONAL_COLUMNS
+    ]
     found = [
         f"{label}: {', '.join(names)}. {fix}"
         for label, names, fix in (
@@ -218,6 +262,10 @@ def header_problems(header):
             "empty template on the data dictionary page has them all."
         )
     return found
+
+
+# What a new asset gets for an optional column its file leaves out.
+DEFAULTS = {name: Asset._meta.get_field(name).get_default() for name in FIELD_COLUMNS}
 
 
 def _snapshot_fields():
@@ -278,6 +326,10 @@ class RowChecker:
         district = self._district(values["district"], problem)
         cleaned = {}
         for name in FIELD_COLUMNS:
+            if name not in values:
+                # An optional column the file leaves out: the asset keeps what it has.
+                cleaned[name] = existing[name] if existing is not None else DEFAULTS[name]
+                continue
             value, message = self.cells.clean(
                 name, values[name].upper() if name == "reference" else values[name]
             )
@@ -290,6 +342,20 @@ class RowChecker:
                 cleaned["power_supply"], cleaned["power_available"]
             ):
                 problem(name, POWER_NONE)
+        for name in Asset.profile_errors(cleaned):
+            if name in cleaned:
+                problem(name, PROFILE_MESSAGES[name])
+        if "review_by" in cleaned and "last_verified" in cleaned:
+            if (
+                existing is not None
+                and cleaned["last_verified"] != existing["last_verified"]
+                and cleaned["review_by"] == existing["review_by"]
+            ):
+                # Verified again, review date as it was: due 12 months after this check.
+                cleaned["review_by"] = None
+            cleaned["review_by"] = Asset.default_review_by(
+                cleaned["review_by"], cleaned["last_verified"]
+            )
         if problems:
             return problems, None, None
         cleaned["owner_id"] = owner.pk
@@ -447,6 +513,8 @@ def parse_cell(name, raw):
         if lowered in FALSE_VALUES:
             return False
         raise ValueError(f"Enter yes or no, or leave the cell empty for no (this cell has “{raw}”)")
+    if name == "power_supply":
+        raw = POWER_ALIASES.get(raw, raw)
     if name in CHOICE_COLUMNS and raw:
         allowed = [value for value, _ in CHOICE_COLUMNS[name].choices]
         if raw not in allowed:
@@ -478,6 +546,7 @@ class Checker:
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = [cell.strip() for cell in next(reader, [])]
+            header = [COLUMN_ALIASES.get(cell, cell) for cell in header]
         except csv.Error as exc:
             return self.file_problem(
                 f"The header row is not valid CSV ({exc}). In your spreadsheet, save the file "

@@ -6,21 +6,25 @@ kerb offset, material, power, constraints, access model).
 """
 
 import re
+import secrets
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from pyproj import Transformer
 from simple_history.models import HistoricalRecords
 
+from assets.working_days import add_working_days
 from diz_portal.validators import validate_single_line
-from partners.models import can_see_restricted  # the rule, shared with the site search
+from partners.models import Membership, can_see_restricted  # the rule, shared with search
 
 # Great Britain (mainland and islands, not Northern Ireland), in WGS84 degrees.
 GB_LATITUDE = (49.8, 60.9)
@@ -78,7 +82,183 @@ class PostcodeField(models.CharField):
         return normalise_postcode(value) if value else value
 
 
+# Generalised positions are rounded to this many decimal places of a degree (about 100 m
+# north-south, 70 m east-west here) and grid references to this many metres.
+GENERALISED_PLACES = 3
+GENERALISED_METRES = 100
+GENERALISED_NOTE = "Location shown to about 100 metres"
+POSITION_COLUMNS = ("latitude", "longitude", "easting", "northing")
+
+
+def add_months(day, months):
+    """The same day of the month `months` later; the month's last day when it has fewer."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def round_half_up(value, places):
+    """A coordinate rounded as the database rounds it (half away from zero)."""
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-places)
+    return Decimal(value).quantize(step, rounding=ROUND_HALF_UP)
+
+
+class PlanningConstraint(models.TextChoices):
+    CONSERVATION_AREA = "conservation_area", "Conservation area"
+    LISTED_BUILDING = "listed_building", "Listed building"
+    GREEN_BELT = "green_belt", "Green Belt"
+    AONB = "aonb", "National Landscape (Area of Outstanding Natural Beauty)"
+    NONE_KNOWN = "none_known", "None known"
+
+
+PLANNING_SEPARATOR = ";"
+
+
+def split_codes(value):
+    """'green_belt; conservation_area' (or a list) as a list of distinct codes, in the order
+    of PlanningConstraint, unknown codes last as written."""
+    if isinstance(value, (list, tuple)):
+        parts = [str(part).strip() for part in value]
+    else:
+        parts = [part.strip() for part in re.split(r"[;,]", value or "")]
+    parts = list(dict.fromkeys(part.lower() for part in parts if part))
+    order = {code: i for i, code in enumerate(PlanningConstraint.values)}
+    return sorted(parts, key=lambda code: order.get(code, len(order)))
+
+
+def validate_planning_constraints(value):
+    codes = split_codes(value)
+    unknown = [code for code in codes if code not in PlanningConstraint.values]
+    if unknown:
+        raise ValidationError(
+            "Use only these planning constraint codes, separated by semicolons: "
+            + ", ".join(PlanningConstraint.values)
+            + f" (“{'; '.join(unknown)}” is not one of them)",
+            code="unknown_constraint",
+        )
+    if PlanningConstraint.NONE_KNOWN in codes and len(codes) > 1:
+        raise ValidationError(
+            "Enter none_known on its own, or remove it: it cannot go with other planning "
+            "constraints",
+            code="none_known_with_others",
+        )
+
+
+class PlanningConstraintsField(models.CharField):
+    """Planning constraint codes as one text, ';'-separated in PlanningConstraint's order:
+    the same text in the database, the CSV and the GeoJSON."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 120)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return PLANNING_SEPARATOR.join(split_codes(value)) if value else ""
+
+
+class ShownPosition(models.Func):
+    """A position column as someone may see it: rounded (GENERALISED_PLACES of a degree, or
+    GENERALISED_METRES of grid) for assets whose location is generalised, unless the asset's
+    owner is one of the partners user `member_id` belongs to. Written without query
+    parameters (the user id is an integer written into the SQL), so the exports' SQL can use
+    it as it uses a plain column (assets.exports.GeoJsonFeature), and the membership check
+    is part of the one query rather than a query of its own."""
+
+    def __init__(self, column, member_id=None, **extra):
+        self.column = column
+        self.member_id = None if member_id is None else int(member_id)
+        output_field = Asset._meta.get_field(column).clone()
+        super().__init__(
+            F(column), F("location_generalised"), F("owner_id"), output_field=output_field, **extra
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (value, v_params), (flag, f_params), (owner, o_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        if v_params or f_params or o_params:
+            raise ValueError("ShownPosition takes plain columns")
+        if self.column in ("latitude", "longitude"):
+            rounded = f"ROUND({value}, {GENERALISED_PLACES})"
+            if connection.vendor == "postgresql":
+                rounded = f"CAST({rounded} AS NUMERIC(8, 6))"
+        else:
+            rounded = (
+                f"CAST(ROUND({value} / {GENERALISED_METRES}.0) * {GENERALISED_METRES} AS INTEGER)"
+            )
+        condition = f"{flag}" if connection.vendor != "sqlite" else f"{flag} = 1"
+        if self.member_id is not None:
+            quote = connection.ops.quote_name
+            membership = Membership._meta
+            partner = quote(membership.get_field("partner").column)
+            user = quote(membership.get_field("user").column)
+            # Names from _meta and an integer: nothing here comes from a visitor.
+            members = f"SELECT {partner} FROM {quote(membership.db_table)} WHERE {user} = "  # noqa: S608
+            condition += f" AND {owner} NOT IN ({members}{self.member_id})"
+        return f"CASE WHEN {condition} THEN {rounded} ELSE {value} END", []
+
+
+def sees_every_position(user):
+    """Staff see every position exactly."""
+    return user is not None and user.is_authenticated and user.is_staff
+
+
+def exact_owner_ids(user):
+    """None when `user` sees every position exactly (staff); else the ids of the partners whose
+    assets they see exactly (their own: empty for anonymous visitors). One query, once per
+    request, for a signed-in user; only asked when an asset's location is generalised."""
+    if user is None or not user.is_authenticated:
+        return ()
+    if user.is_staff:
+        return None
+    cached = getattr(user, "_exact_owner_ids", None)
+    if cached is None:
+        cached = tuple(user.memberships.values_list("partner_id", flat=True))
+        user._exact_owner_ids = cached
+    return cached
+
+
 class AssetQuerySet(models.QuerySet):
+    def with_position_for(self, user):
+        """The ONE rule for location precision: shown_latitude, shown_longitude, shown_easting
+        and shown_northing as `user` may see them. An asset whose location is generalised shows
+        its position rounded to about 100 m to everyone except members of its owner and staff
+        (Asset.position_for is the same rule for one asset)."""
+        if sees_every_position(user):
+            return self.annotate(**{f"shown_{column}": F(column) for column in POSITION_COLUMNS})
+        member_id = user.pk if user is not None and user.is_authenticated else None
+        return self.annotate(
+            **{
+                f"shown_{column}": ShownPosition(column, member_id=member_id)
+                for column in POSITION_COLUMNS
+            }
+        )
+
+    def in_shown_bbox(self, min_lon, min_lat, max_lon, max_lat):
+        """Assets whose shown position (with_position_for, applied first) is in the box. The
+        stored columns, widened by the rounding, let the index do the work first; the shown
+        position decides, so a small box never tells where a generalised asset really is."""
+        margin = 10**-GENERALISED_PLACES
+        return self.filter(
+            latitude__gte=min_lat - margin,
+            latitude__lte=max_lat + margin,
+            longitude__gte=min_lon - margin,
+            longitude__lte=max_lon + margin,
+            shown_latitude__gte=min_lat,
+            shown_latitude__lte=max_lat,
+            shown_longitude__gte=min_lon,
+            shown_longitude__lte=max_lon,
+        )
+
     def active(self):
         return self.filter(retired_at__isnull=True)
 
@@ -105,6 +285,11 @@ class AssetQuerySet(models.QuerySet):
         """Assets of these partners, retired ones included (the dashboard)."""
         return self.filter(owner__in=partners)
 
+    def due_for_review(self, today=None, within_days=30):
+        """Active assets whose review-by date has passed or falls within `within_days`."""
+        today = today or timezone.localdate()
+        return self.active().filter(review_by__lte=today + timedelta(days=within_days))
+
 
 class Availability(models.TextChoices):
     AVAILABLE = "available", "Available"
@@ -116,6 +301,16 @@ class Availability(models.TextChoices):
 class Visibility(models.TextChoices):
     PUBLIC = "public", "Public"
     PARTNERS = "partners", "Partners only"
+
+
+# The fields Asset.profile_errors reads.
+PROFILE_RULES = (
+    "asset_type",
+    "duct_internal_diameter_mm",
+    "duct_fill_percent",
+    "structural_assessed_on",
+    "structural_next_due",
+)
 
 
 class Asset(models.Model):
@@ -146,10 +341,28 @@ class Asset(models.Model):
 
     class PowerSupply(models.TextChoices):
         NONE = "none", "None"
-        UNMETERED = "unmetered", "Unmetered supply (UMS)"
-        METERED = "metered", "Metered supply"
-        SOLAR_BATTERY = "solar_battery", "Solar or battery"
-        THREE_PHASE_NEARBY = "three_phase_nearby", "Three-phase supply nearby"
+        PART_NIGHT = "part_night", "Part-night (switched off for part of the night)"
+        DUSK_TO_DAWN = "dusk_to_dawn", "Dusk to dawn (on only while dark)"
+        METERED_24H = "24h_metered", "24-hour, metered"
+        UNMETERED_24H = "24h_unmetered", "24-hour, unmetered (UMS)"
+
+    PlanningConstraint = PlanningConstraint
+
+    # The telecoms suitability profile (issue 13): the form, the admin and the asset page
+    # show these fields together, in this order.
+    PROFILE_FIELDS = [
+        "power_supply",
+        "structural_assessed_on",
+        "structural_next_due",
+        "load_rating",
+        "mounting_height_m",
+        "duct_internal_diameter_mm",
+        "duct_fill_percent",
+        "planning_constraints",
+        "owner_asset_number",
+    ]
+    FRESHNESS_FIELDS = ["last_verified", "review_by", "data_source"]
+    DUCT_FIELDS = ("duct_internal_diameter_mm", "duct_fill_percent")
 
     class Tenure(models.TextChoices):
         FREEHOLD_OCCUPIED = "freehold_occupied", "Freehold, occupied by the owner"
@@ -221,7 +434,16 @@ class Asset(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(500)],
     )
     power_available = models.BooleanField(default=False, db_index=True)
-    power_supply = models.CharField(max_length=20, choices=PowerSupply, blank=True)
+    power_supply = models.CharField(
+        "power supply kind",
+        max_length=20,
+        choices=PowerSupply,
+        blank=True,
+        help_text="Part-night supplies switch off for part of the night: Hertfordshire's "
+        "part-night street lights are off from 1 a.m. to 5 a.m., so equipment needs a battery "
+        "then. Dusk to dawn: on only while it is dark. 24-hour: on all the time, through a "
+        "meter or an unmetered supply (UMS) agreement.",
+    )
     fibre_connected = models.BooleanField(default=False, db_index=True)
     material = models.CharField(max_length=20, choices=Material, blank=True)
     kerb_offset_mm = models.PositiveIntegerField(
@@ -241,12 +463,82 @@ class Asset(models.Model):
     viability_confirmed = models.BooleanField(
         default=False, help_text="The owner has confirmed the site is viable for telecoms use."
     )
-    structural_check_date = models.DateField(null=True, blank=True)
+    structural_assessed_on = models.DateField(
+        "structural assessment date",
+        null=True,
+        blank=True,
+        help_text="When the structure was last assessed for loading.",
+    )
+    structural_next_due = models.DateField(
+        "next structural assessment due",
+        null=True,
+        blank=True,
+        help_text="Must be after the last assessment.",
+    )
+    load_rating = models.CharField(
+        "load or spare capacity",
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="What more the structure can carry, for example “spare capacity: 2 small "
+        "cells” or “25 kg at 6 m”.",
+    )
+    owner_asset_number = models.CharField(
+        "owner's asset number",
+        max_length=50,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="The number in your own asset management system, if different from the "
+        "reference.",
+    )
+    duct_internal_diameter_mm = models.PositiveIntegerField(
+        "duct internal diameter (mm)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text="Ducts and chambers only.",
+    )
+    duct_fill_percent = models.PositiveSmallIntegerField(
+        "duct fill (%)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="How full the duct is, 0 to 100. Ducts and chambers only.",
+    )
+    mounting_height_m = models.DecimalField(
+        "available mounting height (metres)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(500)],
+        help_text="The highest point equipment could be fixed at, above ground.",
+    )
+    planning_constraints = PlanningConstraintsField(
+        blank=True,
+        validators=[validate_planning_constraints],
+        help_text="Codes, separated by semicolons: conservation_area, listed_building, "
+        "green_belt, aonb, or none_known on its own. Empty means not yet checked.",
+    )
     known_constraints = models.TextField(
         blank=True, help_text="Conservation area, listed building, rights of way, Green Belt…"
     )
     notes = models.TextField(blank=True)
     last_verified = models.DateField(null=True, blank=True)
+    review_by = models.DateField(
+        "review by",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the owner should next check this record. Left empty: 12 months after "
+        "it was last verified.",
+    )
+    location_generalised = models.BooleanField(
+        "location generalised",
+        default=False,
+        help_text="Show the public this asset's position rounded to about 100 metres (for "
+        "sensitive sites). Your organisation and the programme team still see it exactly.",
+    )
     data_source = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     retired_at = models.DateTimeField(
         null=True,
@@ -307,6 +599,31 @@ class Asset(models.Model):
             models.CheckConstraint(
                 condition=Q(visibility__in=Visibility.values), name="asset_visibility_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(duct_fill_percent__isnull=True)
+                | Q(duct_fill_percent__gte=0, duct_fill_percent__lte=100),
+                name="asset_duct_fill_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(duct_internal_diameter_mm__isnull=True)
+                | Q(duct_internal_diameter_mm__gt=0),
+                name="asset_duct_diameter_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(mounting_height_m__isnull=True) | Q(mounting_height_m__gt=0),
+                name="asset_mounting_height_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(structural_next_due__isnull=True)
+                | Q(structural_assessed_on__isnull=True)
+                | Q(structural_next_due__gt=F("structural_assessed_on")),
+                name="asset_structural_next_due_after",
+            ),
+            models.CheckConstraint(
+                condition=Q(asset_type="duct_chamber")
+                | Q(duct_internal_diameter_mm__isnull=True, duct_fill_percent__isnull=True),
+                name="asset_duct_fields_for_ducts",
+            ),
         ]
 
     def __str__(self):
@@ -314,6 +631,15 @@ class Asset(models.Model):
 
     def save(self, *args, **kwargs):
         self.postcode = normalise_postcode(self.postcode) if self.postcode else ""
+        loaded = getattr(self, "_loaded_freshness", None)
+        if loaded and self.last_verified != loaded[0] and self.review_by == loaded[1]:
+            # Verified again and the review date left as it was: the next review is due 12
+            # months after this check.
+            self.review_by = None
+        self.review_by = self.default_review_by(
+            self._meta.get_field("review_by").to_python(self.review_by),
+            self._meta.get_field("last_verified").to_python(self.last_verified),
+        )
         if self.latitude is not None and self.longitude is not None:
             self.easting, self.northing = to_british_national_grid(self.latitude, self.longitude)
         super().save(*args, **kwargs)
@@ -321,10 +647,21 @@ class Asset(models.Model):
     def get_absolute_url(self):
         return reverse("assets:detail", kwargs={"reference": self.reference})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # As loaded, so save() can tell a new check from an unchanged record.
+        instance._loaded_freshness = (
+            instance.__dict__.get("last_verified"),
+            instance.__dict__.get("review_by"),
+        )
+        return instance
+
     def clean(self):
         if self.reference:
             self.reference = self.reference.strip().upper()
         errors = self.cross_field_errors(self.power_supply, self.power_available)
+        errors.update(self.profile_errors({name: getattr(self, name) for name in PROFILE_RULES}))
         if errors:
             raise ValidationError(errors)
 
@@ -334,6 +671,88 @@ class Asset(models.Model):
         if power_supply == cls.PowerSupply.NONE and power_available:
             return {"power_available": "Power cannot be available when the power supply is none."}
         return {}
+
+    @classmethod
+    def profile_errors(cls, values):
+        """The suitability profile's rules between fields, as {field: message}, from a dict of
+        field values (PROFILE_RULES' fields; missing ones count as empty): for the form, the
+        admin and the CSV importer alike."""
+        errors = {}
+        asset_type = values.get("asset_type")
+        if asset_type and asset_type != cls.AssetType.DUCT_CHAMBER:
+            for name in cls.DUCT_FIELDS:
+                if values.get(name) is not None:
+                    errors[name] = (
+                        "Leave this empty: duct diameter and fill are only for ducts and "
+                        "chambers, and this asset is not one. Change its type if it is a duct"
+                    )
+        assessed, due = values.get("structural_assessed_on"), values.get("structural_next_due")
+        if assessed and due and due <= assessed:
+            errors["structural_next_due"] = (
+                "Enter a next assessment date after the last assessment "
+                f"({assessed.day} {assessed:%B %Y}), or leave it empty"
+            )
+        return errors
+
+    @staticmethod
+    def default_review_by(review_by, last_verified):
+        """The review-by date as stored: as entered, else 12 months after the last check."""
+        if review_by or not last_verified:
+            return review_by
+        return add_months(last_verified, 12)
+
+    def position_for(self, user):
+        """(latitude, longitude, easting, northing) as `user` may see them: the rule of
+        AssetQuerySet.with_position_for, for one asset."""
+        if not self.position_is_generalised_for(user):
+            return self.exact_position()
+        easting = northing = None
+        if self.easting is not None:
+            easting = round(self.easting / GENERALISED_METRES) * GENERALISED_METRES
+            northing = round(self.northing / GENERALISED_METRES) * GENERALISED_METRES
+        return (
+            round_half_up(self.latitude, GENERALISED_PLACES),
+            round_half_up(self.longitude, GENERALISED_PLACES),
+            easting,
+            northing,
+        )
+
+    def exact_position(self):
+        """(latitude, longitude, easting, northing) exactly: for the owner's members, staff and
+        an operator whose enquiry about this asset has reached "terms offered"."""
+        return self.latitude, self.longitude, self.easting, self.northing
+
+    @staticmethod
+    def generalised_for(user):
+        """An expression: True where `user` sees the asset's position rounded (the rule of
+        with_position_for, to say so beside positions read from a queryset)."""
+        if sees_every_position(user):
+            return models.Value(False)
+        condition = Q(location_generalised=True)
+        if user is not None and user.is_authenticated:
+            condition &= ~Q(
+                Exists(Membership.objects.filter(user_id=user.pk, partner_id=OuterRef("owner_id")))
+            )
+        return models.ExpressionWrapper(condition, output_field=models.BooleanField())
+
+    def position_is_generalised_for(self, user):
+        """True when `user` sees this asset's position rounded (say so where it is shown)."""
+        if not self.location_generalised:
+            return False  # no query
+        owners = exact_owner_ids(user)
+        return owners is not None and self.owner_id not in owners
+
+    @property
+    def planning_constraint_codes(self):
+        return split_codes(self.planning_constraints)
+
+    def get_planning_constraints_display(self):
+        labels = dict(PlanningConstraint.choices)
+        return [labels.get(code, code) for code in self.planning_constraint_codes]
+
+    @property
+    def review_overdue(self):
+        return self.review_by is not None and self.review_by < timezone.localdate()
 
     @property
     def is_public(self):
@@ -351,23 +770,128 @@ class Asset(models.Model):
         self.save()
 
 
+ENQUIRY_LINK_SALT = "assets.enquiry.operator"
+# The operator's link works for a year from the email that carried it; each later email
+# about the enquiry carries a fresh one.
+ENQUIRY_LINK_MAX_AGE = timedelta(days=365)
+# A basket holds at most this many assets.
+BASKET_MAX_ASSETS = 50
+# The owner's members are reminded this many working days before the first-response target.
+REMINDER_WORKING_DAYS = 2
+
+
+def new_enquiry_key():
+    return secrets.token_urlsafe(16)
+
+
+def validate_no_nul(value):
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError(
+            "Remove the hidden null characters from this text.", code="null_characters"
+        )
+
+
+class EnquiryRequest(models.Model):
+    """What one operator sent once: their details and a basket of assets, perhaps of several
+    owners. Each owner gets its own Enquiry about its own assets only."""
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
+    name = models.CharField("your name", max_length=100, validators=[validate_single_line])
+    organisation = models.CharField(max_length=200, validators=[validate_single_line])
+    email = models.EmailField("email address")
+    message = models.TextField(max_length=5000, validators=[validate_no_nul])
+    install = models.TextField(
+        "what you want to install", max_length=1000, blank=True, validators=[validate_no_nul]
+    )
+    wanted_by = models.DateField("when you would like to install it", null=True, blank=True)
+    # Half of the operator's link: the link is this key and the row id, signed with
+    # SECRET_KEY, so it cannot be forged, and a new key revokes every earlier link.
+    key = models.CharField(max_length=40, default=new_enquiry_key, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "enquiry request"
+
+    def __str__(self):
+        return f"Request {self.pk} from {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("assets:operator-enquiry", kwargs={"signed": self.signed})
+
+    @property
+    def signed(self):
+        return signing.dumps([self.pk, self.key], salt=ENQUIRY_LINK_SALT, compress=False)
+
+    def operator_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @classmethod
+    def from_signed(cls, value):
+        """The request an operator's link points at, or None if the link is not genuine or
+        more than a year old. One query."""
+        try:
+            pk, key = signing.loads(value, salt=ENQUIRY_LINK_SALT, max_age=ENQUIRY_LINK_MAX_AGE)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        if not isinstance(pk, int) or not isinstance(key, str):
+            return None
+        return cls.objects.filter(pk=pk, key=key).first()
+
+    @classmethod
+    def submit(cls, assets, **fields):
+        """Store the basket: one request, and one enquiry per owning partner linked to that
+        owner's assets only, each with its own first-response deadline. Returns the request
+        with `new_enquiries` (owner loaded). The caller sends the emails."""
+        by_owner = {}
+        for asset in assets:
+            by_owner.setdefault(asset.owner_id, (asset.owner, []))[1].append(asset)
+        with transaction.atomic():
+            request = cls.objects.create(**fields)
+            enquiries = []
+            for owner, owned in sorted(by_owner.values(), key=lambda item: item[0].name):
+                enquiry = Enquiry(request=request, owner=owner, created_at=request.created_at)
+                enquiry.due_at = add_working_days(request.created_at, owner.response_target_days)
+                enquiry.save()
+                EnquiryAsset.objects.bulk_create(
+                    [EnquiryAsset(enquiry=enquiry, asset=asset) for asset in owned]
+                )
+                enquiries.append(enquiry)
+        request.new_enquiries = enquiries
+        return request
+
+
 class EnquiryQuerySet(models.QuerySet):
     def for_partners(self, partners):
-        return self.filter(asset__owner__in=partners)
+        return self.filter(owner__in=partners)
 
     def open(self):
         return self.filter(closed_at__isnull=True)
 
+    def waiting_for_first_response(self):
+        return self.open().filter(first_response_at__isnull=True)
+
     def overdue(self, now=None):
-        """Still waiting for a first response after the response target."""
+        """Still waiting for a first response after the owner's response target."""
         now = now or timezone.now()
-        return self.filter(
-            status=Enquiry.Status.RECEIVED, created_at__lt=now - Enquiry.RESPONSE_TARGET
+        return self.waiting_for_first_response().filter(due_at__lt=now)
+
+    def due_soon(self, now=None):
+        """Waiting for a first response, due within REMINDER_WORKING_DAYS working days."""
+        now = now or timezone.now()
+        return self.waiting_for_first_response().filter(
+            due_at__gte=now, due_at__lte=add_working_days(now, REMINDER_WORKING_DAYS)
         )
+
+    def for_list(self):
+        return self.select_related("request", "owner").prefetch_related("assets")
 
 
 class Enquiry(models.Model):
-    """An operator asking an asset owner about using an asset: the brokerage step."""
+    """One owner's part of an operator's request: the brokerage step, with its stage and its
+    clock. The operator's details live on the request."""
 
     # Not shown to anonymous visitors: saving one leaves cached pages valid.
     changes_public_pages = False
@@ -378,19 +902,31 @@ class Enquiry(models.Model):
         TERMS_OFFERED = "terms_offered", "Terms offered"
         AGREED = "agreed", "Agreed"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
-    CLOSED = {Status.AGREED, Status.DECLINED}
-    # Ten working days to a first response (the DCIA brokerage pilots' norm), as two weeks.
-    RESPONSE_TARGET = timedelta(days=14)
+    CLOSED = {Status.AGREED, Status.DECLINED, Status.WITHDRAWN}
+    # Where each stage may go next. Withdrawing is the operator's own step, from their page.
+    MOVES = {
+        Status.RECEIVED: [Status.UNDER_REVIEW, Status.TERMS_OFFERED, Status.DECLINED,
+                          Status.WITHDRAWN],
+        Status.UNDER_REVIEW: [Status.TERMS_OFFERED, Status.DECLINED, Status.WITHDRAWN],
+        Status.TERMS_OFFERED: [Status.UNDER_REVIEW, Status.AGREED, Status.DECLINED,
+                               Status.WITHDRAWN],
+    }  # fmt: skip
+    OPERATOR_ONLY = {Status.WITHDRAWN}
 
-    asset = models.ForeignKey(Asset, models.PROTECT, related_name="enquiries")
-    name = models.CharField("your name", max_length=100, validators=[validate_single_line])
-    organisation = models.CharField(max_length=200, validators=[validate_single_line])
-    email = models.EmailField("email address")
-    message = models.TextField(max_length=5000)
+    request = models.ForeignKey(EnquiryRequest, models.CASCADE, related_name="enquiries")
+    owner = models.ForeignKey("partners.Partner", models.PROTECT, related_name="enquiries")
+    assets = models.ManyToManyField(Asset, through="EnquiryAsset", related_name="enquiries")
     status = models.CharField(max_length=20, choices=Status, default=Status.RECEIVED, db_index=True)
+    due_at = models.DateTimeField(
+        "first response due", help_text="Received plus the owner's response target in working days."
+    )
+    first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -398,18 +934,20 @@ class Enquiry(models.Model):
     objects = EnquiryQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         verbose_name_plural = "enquiries"
+        indexes = [models.Index(fields=["owner", "-created_at"], name="enquiry_owner_created_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["received", "under_review", "terms_offered"])
                 | Q(closed_at__isnull=False),
                 name="enquiry_closed_has_date",
-            )
+            ),
+            models.UniqueConstraint(fields=["request", "owner"], name="enquiry_one_per_owner"),
         ]
 
     def __str__(self):
-        return f"Enquiry {self.pk} from {self.organisation}"
+        return f"Enquiry {self.pk}"
 
     def save(self, *args, **kwargs):
         # Closing stops the clock; reopening starts it again.
@@ -422,6 +960,16 @@ class Enquiry(models.Model):
     @property
     def is_open(self):
         return self.status not in self.CLOSED
+
+    @property
+    def shows_exact_positions(self):
+        """Once terms are offered the operator needs the exact spot of a generalised asset
+        (Asset.exact_position); before that, the operator sees what everyone sees."""
+        return self.status in {self.Status.TERMS_OFFERED, self.Status.AGREED}
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.first_response_at is None and self.due_at < timezone.now()
 
     @property
     def waiting_time(self) -> timedelta:
@@ -438,21 +986,146 @@ class Enquiry(models.Model):
             return "less than a minute"
         return timesince(self.created_at, self.closed_at or timezone.now())
 
+    def owner_moves(self):
+        """The stages the owner may move this enquiry to now, as (value, label)."""
+        return [
+            (status.value, status.label)
+            for status in self.MOVES.get(self.status, [])
+            if status not in self.OPERATOR_ONLY
+        ]
+
+    def check_move(self, status):
+        """Raise ValidationError, in plain words, unless the enquiry may move to `status`."""
+        if status not in self.Status.values:
+            raise ValidationError(
+                "Choose a stage from the list: under review, terms offered, agreed or declined.",
+                code="unknown_status",
+            )
+        label = self.Status(status).label.lower()
+        if not self.is_open:
+            raise ValidationError(
+                f"This enquiry is closed ({self.get_status_display().lower()}), so its stage "
+                "cannot change.",
+                code="closed",
+            )
+        if status == self.status:
+            raise ValidationError(f"This enquiry is already {label}.", code="same_status")
+        if status not in self.MOVES.get(self.status, []):
+            allowed = ", ".join(s.label.lower() for s in self.MOVES.get(self.status, []))
+            raise ValidationError(
+                f"An enquiry that is {self.get_status_display().lower()} cannot move to "
+                f"{label}. It can move to: {allowed}.",
+                code="not_allowed",
+            )
+
+    def move_to(self, status, note="", by=None):
+        """The one way to change an enquiry's stage (dashboard, admin, operator page): checks
+        the move, records it as a dated note, stops the first-response clock on the first
+        move out of "received", and emails the other side through the outbox. `by` is the
+        user who moved it; None for the operator."""
+        from assets import notifications
+
+        with transaction.atomic():
+            # Locked, so two people moving it at the same moment cannot both succeed.
+            current = Enquiry.objects.select_for_update().get(pk=self.pk)
+            self.status, self.closed_at = current.status, current.closed_at
+            self.first_response_at = current.first_response_at
+            self.check_move(status)
+            now = timezone.now()
+            self.status = status
+            if self.first_response_at is None and status not in self.OPERATOR_ONLY:
+                self.first_response_at = now
+            if by is not None:
+                self._history_user = by
+            self._change_reason = f"Moved to {self.get_status_display().lower()}"
+            self.save()
+            EnquiryNote.objects.create(
+                enquiry=self, note=note, status=status, author=by, created_at=now
+            )
+            notifications.notify_stage(self, note)
+
+    def add_message(self, body, *, from_operator, author=None):
+        """Add a message to the thread with the operator and email it to the other side. An
+        owner's first message stops the first-response clock."""
+        from assets import notifications
+
+        if not self.is_open:
+            raise ValidationError(
+                f"This enquiry is closed ({self.get_status_display().lower()}), so messages "
+                "can no longer be sent.",
+                code="closed",
+            )
+        with transaction.atomic():
+            message = EnquiryMessage(
+                enquiry=self,
+                from_operator=from_operator,
+                author=None if from_operator else author,
+                body=body,
+            )
+            message.full_clean(exclude=["enquiry", "author"])
+            message.save()
+            if not from_operator and self.first_response_at is None:
+                self.first_response_at = message.created_at
+                Enquiry.objects.filter(pk=self.pk, first_response_at__isnull=True).update(
+                    first_response_at=message.created_at
+                )
+            notifications.notify_message(message)
+        return message
+
+
+class EnquiryAsset(models.Model):
+    """An asset in one owner's enquiry."""
+
+    changes_public_pages = False
+
+    enquiry = models.ForeignKey(Enquiry, models.CASCADE, related_name="asset_links")
+    asset = models.ForeignKey(Asset, models.PROTECT, related_name="enquiry_links")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "asset"], name="enquiry_asset_unique")
+        ]
+
+    def __str__(self):
+        return f"Asset {self.asset_id} in enquiry {self.enquiry_id}"
+
+
+class EnquiryMessage(models.Model):
+    """The thread between the operator and one owner. Each message is emailed to the other
+    side; the operator has no account, so their messages have no author."""
+
+    changes_public_pages = False
+
+    enquiry = models.ForeignKey(Enquiry, models.CASCADE, related_name="messages")
+    from_operator = models.BooleanField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField("message", max_length=5000, validators=[validate_no_nul])
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message {self.pk} on enquiry {self.enquiry_id}"
+
 
 class EnquiryNote(models.Model):
-    """A dated note on an enquiry, optionally recording a change of status."""
+    """A dated note on an enquiry: each change of stage, with what was said about it."""
 
     # Not shown to anonymous visitors: saving one leaves cached pages valid.
     changes_public_pages = False
 
     enquiry = models.ForeignKey(Enquiry, models.CASCADE, related_name="notes")
-    note = models.TextField(max_length=5000)
+    note = models.TextField(max_length=5000, blank=True, validators=[validate_no_nul])
     status = models.CharField(
         "status set to",
         max_length=20,
         choices=Enquiry.Status,
         blank=True,
-        help_text="Leave empty when the status does not change.",
+        help_text="Empty for a note that does not change the stage.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
@@ -671,8 +1344,12 @@ STAGED_COLUMNS = [
     "name", "asset_type", "address", "postcode", "uprn", "usrn", "latitude", "longitude",
     "easting", "northing", "height_m", "power_available", "power_supply", "fibre_connected",
     "material", "kerb_offset_mm", "tenure", "access_model", "current_use", "availability",
-    "visibility", "viability_confirmed", "structural_check_date", "known_constraints", "notes",
+    "visibility", "viability_confirmed", "structural_assessed_on", "known_constraints", "notes",
     "last_verified", "data_source",
+    # The telecoms suitability profile and freshness (issue 13).
+    "structural_next_due", "load_rating", "owner_asset_number", "duct_internal_diameter_mm",
+    "duct_fill_percent", "mounting_height_m", "planning_constraints", "review_by",
+    "location_generalised",
 ]  # fmt: skip
 
 
@@ -685,3 +1362,26 @@ def _staging_copy(name):
 
 for _name in STAGED_COLUMNS:
     StagedAsset.add_to_class(_name, _staging_copy(_name))
+
+
+class AssetReviewReminder(models.Model):
+    """One week's "assets due for review" email to one partner's members: the weekly job
+    (assets.tasks.send_review_reminders) sends a partner at most one a week, however often it
+    runs."""
+
+    # Not shown to anonymous visitors: saving one leaves cached pages valid.
+    changes_public_pages = False
+
+    partner = models.ForeignKey("partners.Partner", models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday of the week the reminder is for.")
+    asset_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-week", "partner"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "week"], name="asset_review_reminder_week")
+        ]
+
+    def __str__(self):
+        return f"Review reminder for {self.partner} (week of {self.week:%Y-%m-%d})"

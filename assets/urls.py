@@ -11,7 +11,16 @@ urlpatterns = [
     path("changes.atom", changes.changes_feed, name="changes"),
     path("data/", views.data_dictionary, name="data"),
     path("data/template.csv", views.import_template, name="import-template"),
+    path("quality/", views.data_quality, name="quality"),
+    # Before "<str:reference>/": the basket and the operator's pages.
+    path("enquiry/", views.basket, name="basket"),
+    path("enquiry/sent/", views.enquiry_sent, name="enquiry-sent"),
+    path("enquiries/<str:signed>/", views.operator_enquiry, name="operator-enquiry"),
+    path(
+        "enquiries/<str:signed>/withdraw/<int:pk>/",
+        views.operator_withdraw,
+        name="operator-withdraw",
+    ),
     path("<str:reference>/", views.asset_detail, name="detail"),
     path("<str:reference>/enquiry/", views.enquiry, name="enquiry"),
-    path("<str:reference>/enquiry-sent/", views.enquiry_sent, name="enquiry-sent"),
 ]

@@ -1,21 +1,37 @@
 import math
+import re
+from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
-from django.db.models import Avg, Count, FloatField, Func
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, FloatField, Func, Prefetch
 from django.db.models.functions import Cast
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assets import changes, exports
+from assets import changes, exports, quality
 from assets.columns import ATTRIBUTION, COLUMN_NAMES, COLUMNS, LICENCE_NAME, LICENCE_URL
 from assets.filters import AssetFilter
-from assets.forms import EnquiryForm
-from assets.models import Asset, can_see_restricted
-from assets.notifications import notify_enquiry
+from assets.forms import EnquiryForm, EnquiryMessageForm
+from assets.models import (
+    BASKET_MAX_ASSETS,
+    GENERALISED_NOTE,
+    REFERENCE_RE,
+    Asset,
+    Enquiry,
+    EnquiryNote,
+    EnquiryRequest,
+    can_see_restricted,
+)
+from assets.notifications import notify_request
 from diz_portal.cache import DeferredJoinPaginator, query_key, versioned
 from diz_portal.clientip import client_ip
 
@@ -23,6 +39,7 @@ PAGE_SIZE = 50
 ENQUIRY_LIMIT = 5  # per IP address per hour
 ENQUIRY_WINDOW = 60 * 60
 LICENCE_LINK = f'<{LICENCE_URL}>; rel="license"'
+REFERENCE_PATTERN = re.compile(REFERENCE_RE)
 
 
 def _filtered(request):
@@ -103,6 +120,8 @@ def _zoom(value):
 
 
 def _features(rows):
+    """Map features from (reference, name, type, availability, visibility, shown latitude,
+    shown longitude, owner name, whether the shown position is generalised) rows."""
     base = reverse("assets:list")
     types = dict(Asset.AssetType.choices)
     availability = dict(Asset.Availability.choices)
@@ -121,9 +140,11 @@ def _features(rows):
                 "partners_only": visibility == Asset.Visibility.PARTNERS,
                 "owner": owner,
                 "url": f"{base}{reference}/",
+                # Said wherever the position is rounded (Asset.with_position_for).
+                **({"position_note": GENERALISED_NOTE} if generalised else {}),
             },
         }
-        for reference, name, asset_type, avail, visibility, lat, lon, owner in rows
+        for reference, name, asset_type, avail, visibility, lat, lon, owner, generalised in rows
     ]
 
 
@@ -151,7 +172,9 @@ def _clusters(queryset, zoom):
     # Web Mercator stretches latitude by 1 / cos(latitude): cells about square on screen
     # over Essex and Hertfordshire.
     cell_lat = cell_lon * math.cos(math.radians(GRID_LATITUDE))
-    lat, lon = Cast("latitude", FloatField()), Cast("longitude", FloatField())
+    # The positions this visitor may see: a cell holding one generalised asset must not
+    # place it exactly.
+    lat, lon = Cast("shown_latitude", FloatField()), Cast("shown_longitude", FloatField())
     cells = (
         queryset.order_by()
         .annotate(cx=GridFloor(lon / cell_lon), cy=GridFloor(lat / cell_lat))
@@ -195,26 +218,24 @@ def map_data(request):
         return JsonResponse(
             {"error": "Invalid filter.", "fields": _filter_errors(assets)}, status=400
         )
-    queryset = assets.qs
+    queryset = assets.qs.with_position_for(request.user)
     bbox = None
     if value := request.GET.get("bbox"):
         try:
             bbox = _parse_bbox(value)
         except ValueError as exc:
             return JsonResponse({"error": str(exc)}, status=400)
-        min_lon, min_lat, max_lon, max_lat = bbox
-        queryset = queryset.filter(
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-        )
+        queryset = queryset.in_shown_bbox(*bbox)
     limit = settings.ASSET_MAP_MAX_FEATURES
     # No ORDER BY: sorting every match in the box just to keep the first few hundred costs
     # more than the rest of the answer; one more than the limit says whether to cluster.
     rows = list(
         queryset.order_by()
-        .annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
+        .annotate(
+            lat=Cast("shown_latitude", FloatField()),
+            lon=Cast("shown_longitude", FloatField()),
+            generalised=Asset.generalised_for(request.user),
+        )
         .values_list(
             "reference",
             "name",
@@ -224,6 +245,7 @@ def map_data(request):
             "lat",
             "lon",
             "owner__name",
+            "generalised",
         )[: limit + 1]
     )
     if len(rows) <= limit:
@@ -231,7 +253,7 @@ def map_data(request):
     else:
         zoom, clustered = _zoom(request.GET.get("zoom")), True
         if zoom <= SHARED_GRID_MAX_ZOOM:
-            whole = assets.qs
+            whole = assets.qs.with_position_for(request.user)
             features = versioned(
                 f"map-cells:{zoom}:{query_key(whole)}", lambda: _clusters(whole, zoom)
             )
@@ -260,7 +282,7 @@ def _export(request, stream, content_type, filename):
         return JsonResponse(
             {"error": "Invalid filter.", "fields": _filter_errors(assets)}, status=400
         )
-    queryset = assets.qs.order_by("reference")
+    queryset = assets.qs.with_position_for(request.user).order_by("reference")
     if since := request.GET.get("since"):
         # Rows added or changed on or after that day (retirements: see the change feed).
         try:
@@ -292,6 +314,28 @@ def import_template(request):
     )
     response["Content-Disposition"] = 'attachment; filename="diz-assets-template.csv"'
     return response
+
+
+@require_safe
+def data_quality(request):
+    """How complete and fresh each owner's public records are (issue 13, item 6): one aggregate
+    query, cached until the register changes."""
+    today = timezone.localdate()
+    owners, overall = versioned(
+        f"asset-quality:{today.isoformat()}", lambda: quality.by_owner(today)
+    )
+    return render(
+        request,
+        "assets/data_quality.html",
+        {
+            "owners": owners,
+            "overall": overall,
+            "measures": quality.MEASURES,
+            "good": quality.GOOD,
+            "fair": quality.FAIR,
+            "since": quality.cutoff_text(today),
+        },
+    )
 
 
 @require_safe
@@ -329,23 +373,94 @@ def asset_detail(request, reference):
     # No form here (it has its own page), so no CSRF token: anonymous visitors get the page
     # from the page cache like any other.
     asset = _visible_asset(request, reference)
+    latitude, longitude, easting, northing = asset.position_for(request.user)
     return render(
         request,
         "assets/asset_detail.html",
-        {"asset": asset, "show_restricted": can_see_restricted(request.user)},
+        {
+            "asset": asset,
+            "show_restricted": can_see_restricted(request.user),
+            # Where the page and its map place the asset: rounded for a generalised location
+            # unless this visitor sees it exactly (Asset.position_for).
+            "position": {
+                "latitude": latitude,
+                "longitude": longitude,
+                "easting": easting,
+                "northing": northing,
+                "generalised": asset.position_is_generalised_for(request.user),
+                "note": GENERALISED_NOTE,
+            },
+        },
     )
 
 
+def _basket(request, values):
+    """The assets of a basket (`?asset=REF&asset=REF2…`) this visitor may see, in the order
+    chosen, and what is wrong with it, in plain words. Partners-only assets are refused
+    exactly like references that do not exist: the message never says that one exists."""
+    problems = []
+    references = []
+    malformed = 0
+    for value in values:
+        reference = value.strip().upper()
+        if not reference:
+            continue
+        if not REFERENCE_PATTERN.match(reference):
+            malformed += 1
+        elif reference not in references:
+            references.append(reference)
+    if malformed:
+        problems.append(
+            f"{malformed} of the asset references {'is' if malformed == 1 else 'are'} not "
+            "valid. References are capital letters, numbers and hyphens, such as "
+            "HDC-LC-000123."
+        )
+    if len(references) > BASKET_MAX_ASSETS:
+        problems.append(
+            f"You chose {len(references)} assets. You can ask about up to {BASKET_MAX_ASSETS} "
+            "in one enquiry: remove some, or send more than one enquiry."
+        )
+        return [], problems
+    found = {
+        asset.reference: asset
+        for asset in Asset.objects.visible_to(request.user)
+        .for_list()
+        .filter(reference__in=references)
+    }
+    missing = [reference for reference in references if reference not in found]
+    if missing:
+        shown = ", ".join(missing[:10])
+        if len(missing) > 10:
+            shown += f" and {len(missing) - 10} more"
+        problems.append(
+            f"We could not find {'this asset' if len(missing) == 1 else 'these assets'} in the "
+            f"register: {shown}. Check the reference, or choose assets from the register."
+        )
+    return [found[reference] for reference in references if reference in found], problems
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-def enquiry(request, reference):
-    asset = _visible_asset(request, reference)
+def basket(request):
+    """The operator's basket: the chosen assets and one form. Sending it makes one enquiry per
+    owner, each about that owner's assets only."""
+    data = request.POST if request.method == "POST" else request.GET
+    assets, problems = _basket(request, data.getlist("asset"))
+    return _basket_page(request, assets, problems)
+
+
+def _basket_page(request, assets, problems):
+    context = {"assets": assets, "problems": problems, "form": None}
+    if problems:
+        return render(request, "assets/enquiry_form.html", context, status=400)
+    if not assets:
+        return render(request, "assets/enquiry_form.html", context)
     status = 200
     if request.method == "POST":
         form = EnquiryForm(request.POST)
         if form.is_valid():
             if form.is_spam:
                 # Tell a bot nothing; store and send nothing.
-                return redirect("assets:enquiry-sent", reference=asset.reference)
+                return redirect("assets:enquiry-sent")
             if _rate_limited(request):
                 form.add_error(
                     None,
@@ -354,21 +469,127 @@ def enquiry(request, reference):
                 )
                 status = 429
             else:
-                enquiry = form.save(commit=False)
-                enquiry.asset = asset
-                enquiry.save()
-                notify_enquiry(enquiry)
-                return redirect("assets:enquiry-sent", reference=asset.reference)
+                fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+                with transaction.atomic():
+                    enquiry_request = EnquiryRequest.submit(assets, **fields)
+                    notify_request(enquiry_request, enquiry_request.new_enquiries)
+                return redirect("assets:enquiry-sent")
         else:
             status = 400
     else:
         form = EnquiryForm()
-    return render(
-        request, "assets/enquiry_form.html", {"asset": asset, "form": form}, status=status
-    )
+    owners = {asset.owner_id: asset.owner for asset in assets}
+    context.update(form=form, owners=sorted(owners.values(), key=lambda owner: owner.name))
+    return render(request, "assets/enquiry_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry(request, reference):
+    """The old one-asset enquiry page: now the basket with that asset in it. A form posted
+    here (a page opened before baskets) is taken as a basket of one."""
+    asset = _visible_asset(request, reference)
+    if request.method == "POST":
+        return _basket_page(request, [asset], [])
+    return redirect(f"{reverse('assets:basket')}?{urlencode({'asset': asset.reference})}")
 
 
 @require_safe
-def enquiry_sent(request, reference):
-    asset = _visible_asset(request, reference)
-    return render(request, "assets/enquiry_sent.html", {"asset": asset})
+def enquiry_sent(request):
+    return render(request, "assets/enquiry_sent.html")
+
+
+def _operator_request(signed):
+    return EnquiryRequest.from_signed(signed)
+
+
+def _link_not_valid(request):
+    context = {"request_obj": None, "programme_email": settings.PROGRAMME_MANAGER_EMAIL}
+    return render(request, "assets/operator_enquiry.html", context, status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def operator_enquiry(request, signed):
+    """The operator's own page, by the signed link in their emails (no account): each owner's
+    part of the enquiry with its stage, dates and assets, and the thread with that owner."""
+    enquiry_request = _operator_request(signed)
+    if enquiry_request is None:
+        return _link_not_valid(request)
+    enquiries = list(
+        enquiry_request.enquiries.select_related("owner")
+        .prefetch_related(
+            Prefetch("assets", queryset=Asset.objects.order_by("reference")),
+            "messages",
+            Prefetch("notes", queryset=EnquiryNote.objects.exclude(status="")),
+        )
+        .order_by("owner__name")
+    )
+    forms = {enquiry.pk: EnquiryMessageForm(prefix=f"e{enquiry.pk}") for enquiry in enquiries}
+    status = 200
+    if request.method == "POST":
+        by_pk = {enquiry.pk: enquiry for enquiry in enquiries}
+        try:
+            target = by_pk[int(request.POST.get("enquiry", ""))]
+        except (KeyError, ValueError):
+            return render(
+                request,
+                "errors/400.html",
+                {"message": "Choose which owner to send your message to, then send it again."},
+                status=400,
+            )
+        form = EnquiryMessageForm(request.POST, prefix=f"e{target.pk}")
+        forms[target.pk] = form
+        if form.is_valid():
+            try:
+                target.add_message(form.cleaned_data["body"], from_operator=True)
+            except ValidationError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(request, f"Your message has been sent to {target.owner.name}.")
+                page = reverse("assets:operator-enquiry", kwargs={"signed": signed})
+                return redirect(f"{page}#owner-{target.pk}")
+        status = 400
+    for enquiry in enquiries:
+        enquiry.message_form = forms[enquiry.pk]
+    return render(
+        request,
+        "assets/operator_enquiry.html",
+        {"request_obj": enquiry_request, "enquiries": enquiries, "signed": signed},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def operator_withdraw(request, signed, pk):
+    """Ask first (GET), then withdraw one owner's part of the enquiry (POST)."""
+    enquiry_request = _operator_request(signed)
+    if enquiry_request is None:
+        return _link_not_valid(request)
+    enquiry = get_object_or_404(enquiry_request.enquiries.select_related("owner", "request"), pk=pk)
+    form = EnquiryMessageForm(request.POST or None, label="Tell the owner why (optional)")
+    form.fields["body"].required = False
+    if not enquiry.is_open:
+        messages.info(
+            request,
+            f"Your enquiry to {enquiry.owner.name} is already closed "
+            f"({enquiry.get_status_display().lower()}).",
+        )
+        return redirect("assets:operator-enquiry", signed=signed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enquiry.move_to(Enquiry.Status.WITHDRAWN, note=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"Your enquiry to {enquiry.owner.name} is withdrawn. We have told them.",
+            )
+        return redirect("assets:operator-enquiry", signed=signed)
+    return render(
+        request,
+        "assets/operator_withdraw.html",
+        {"enquiry": enquiry, "request_obj": enquiry_request, "signed": signed, "form": form},
+        status=400 if form.errors else 200,
+    )

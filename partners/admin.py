@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from diz_portal.admin_site import CheckboxListMixin
 from diz_portal.history import PortalHistoryAdmin
-from partners.forms import InvitationForm
+from partners.forms import InvitationForm, ResponseTargetMixin
 from partners.models import District, Invitation, Membership, Partner, PartnerChange
 
 
@@ -67,8 +67,15 @@ class MembershipInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PartnerAdminForm(ResponseTargetMixin, forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["response_target_days"]  # the admin adds the rest, with its own widgets
+
+
 @admin.register(Partner)
 class PartnerAdmin(CheckboxListMixin, PortalHistoryAdmin):
+    form = PartnerAdminForm
     list_display = ["name", "sector", "district_list", "member_count", "published", "date_joined"]
     list_filter = ["sector", "districts", "published"]
     search_fields = ["name", "slug", "short_description", "description", "contact_email"]

@@ -7,7 +7,28 @@ from partners.models import District, Invitation, Partner
 IMAGE_ERROR = "Upload a PNG, JPEG or WebP image. Other files, SVG included, are not accepted."
 
 
-class PartnerProfileForm(forms.ModelForm):
+TARGET_REQUIRED = "Enter your response target, a number of working days from 1 to 60"
+
+
+class ResponseTargetMixin:
+    """The response target is always shown, filled in; a form posted without it at all (an
+    older page still open in a browser) keeps the current target rather than failing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "response_target_days" in self.fields:
+            self.fields["response_target_days"].required = False
+
+    def clean_response_target_days(self):
+        value = self.cleaned_data.get("response_target_days")
+        if value is None:
+            if self.add_prefix("response_target_days") in self.data:
+                raise ValidationError(TARGET_REQUIRED, code="required")
+            return self.instance.response_target_days
+        return value
+
+
+class PartnerProfileForm(ResponseTargetMixin, forms.ModelForm):
     """What a partner maintains itself; name, slug, sector and publication stay with the
     programme manager."""
 
@@ -30,13 +51,27 @@ class PartnerProfileForm(forms.ModelForm):
             "description": "Shown on your public page. Markdown: *italic*, **bold**, lists and "
             "links work; other HTML is removed.",
             "contact_email": "Shown to the public. A team mailbox is best.",
+            "response_target_days": "How many working days (Monday to Friday, not bank "
+            "holidays) you aim to take to give an operator's enquiry its first response: 1 to "
+            "60. Shown on your public page; we remind you 2 working days before it runs out.",
         }
         widgets = {
             "short_description": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 12}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "response_target_days": forms.NumberInput(
+                attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
+            ),
         }
-        error_messages = {"logo": {"invalid_image": IMAGE_ERROR}}
+        error_messages = {
+            "logo": {"invalid_image": IMAGE_ERROR},
+            "response_target_days": {
+                "required": TARGET_REQUIRED,
+                "invalid": "Enter your response target as a whole number of working days, like 10",
+                "min_value": "Enter a response target of at least 1 working day",
+                "max_value": "Enter a response target of 60 working days or fewer",
+            },
+        }
 
     def save(self, commit=True):
         """Save fields and districts as one history record, not one for each. Always commits."""

@@ -1,8 +1,10 @@
 import hashlib
 import secrets
+import statistics
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
@@ -97,6 +99,7 @@ class Partner(models.Model):
         "contact_email",
         "logo",
         "districts",
+        "response_target_days",
     ]
 
     name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
@@ -115,6 +118,13 @@ class Partner(models.Model):
     )
     date_joined = models.DateField(null=True, blank=True)
     published = models.BooleanField(default=True, db_index=True)
+    response_target_days = models.PositiveSmallIntegerField(
+        "response target (working days)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="How many working days you aim to take to answer an operator's enquiry for "
+        "the first time: 1 to 60. Shown on your public page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,6 +139,10 @@ class Partner(models.Model):
             models.CheckConstraint(condition=~Q(slug=""), name="partner_slug_not_blank"),
             models.CheckConstraint(
                 condition=Q(sector__in=Sector.values), name="partner_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(response_target_days__gte=1, response_target_days__lte=60),
+                name="partner_response_target_range",
             ),
         ]
 
@@ -163,6 +177,29 @@ class Partner(models.Model):
     @property
     def description_html(self):
         return render_markdown(self.description)
+
+    def first_response_stats(self, now=None):
+        """How quickly this partner answers operators, over enquiries received in the last 12
+        months: {"received": 14, "count": 12, "median": 3} where `median` is the median of
+        the working days to a first response of the `count` that have had one (None when
+        none has). None when no enquiry arrived. One query; the median is worked out here,
+        over a short list."""
+        from assets.working_days import working_days_between
+
+        now = now or timezone.now()
+        rows = list(
+            self.enquiries.filter(created_at__gte=now - timedelta(days=365)).values_list(
+                "created_at", "first_response_at"
+            )
+        )
+        if not rows:
+            return None
+        days = [working_days_between(created, first) for created, first in rows if first]
+        return {
+            "received": len(rows),
+            "count": len(days),
+            "median": statistics.median(days) if days else None,
+        }
 
 
 class PartnerChange(Partner.history.model):

@@ -6,9 +6,20 @@ from assets.filters import AssetFilter
 from assets.ogcapi import views
 
 # assets.columns types, as JSON Schema. Anything not listed is a string.
-_NUMBERS = {"latitude", "longitude", "height_m"}
-_INTEGERS = {"easting", "northing", "kerb_offset_mm"}
-_DATES = {"structural_check_date", "last_verified"}
+_NUMBERS = {"latitude", "longitude", "height_m", "mounting_height_m"}
+_INTEGERS = {
+    "easting",
+    "northing",
+    "kerb_offset_mm",
+    "duct_internal_diameter_mm",
+    "duct_fill_percent",
+}
+_DATES = {
+    "structural_assessed_on",
+    "structural_next_due",
+    "last_verified",
+    "review_by",
+}
 
 
 def _property_schema(column):

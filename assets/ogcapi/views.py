@@ -260,14 +260,15 @@ def openapi(request, fmt):
 def _extent(user):
     """[min lon, min lat, max lon, max lat] of the assets this user may see. Cached per content
     version: one query (the version) on a warm cache."""
-    visible = Asset.objects.visible_to(user).order_by()
+    visible = Asset.objects.visible_to(user).with_position_for(user).order_by()
 
     def compute():
+        # The shown positions: an extent's edge must not place a generalised asset exactly.
         box = visible.aggregate(
-            min_lon=Min("longitude"),
-            min_lat=Min("latitude"),
-            max_lon=Max("longitude"),
-            max_lat=Max("latitude"),
+            min_lon=Min("shown_longitude"),
+            min_lat=Min("shown_latitude"),
+            max_lon=Max("shown_longitude"),
+            max_lat=Max("shown_latitude"),
         )
         if box["min_lon"] is None:
             return DIZ_AREA
@@ -400,24 +401,29 @@ def parse_bbox(value, crs):
 
 
 def _in_bbox(queryset, bbox, crs):
+    """Assets whose shown position (Asset.with_position_for) is in the box, so a small box
+    never tells where a generalised asset really is."""
     min_x, min_y, max_x, max_y = bbox
     if crs == BNG:
-        # The grid box, exactly, on the stored grid references; the longitude/latitude box
-        # around it (pyproj, edges densified) lets the index do the work first.
+        # The grid box, exactly, on the shown grid references; the longitude/latitude box
+        # around it (pyproj, edges densified, widened by the rounding) lets the index do the
+        # work first.
         min_lon, min_lat, max_lon, max_lat = _FROM_BNG.transform_bounds(
             min_x, min_y, max_x, max_y, densify_pts=21
         )
+        margin = 0.002  # more than 100 m of grid rounding, in degrees
         queryset = queryset.filter(
-            easting__gte=min_x, easting__lte=max_x, northing__gte=min_y, northing__lte=max_y
+            latitude__gte=min_lat - margin,
+            latitude__lte=max_lat + margin,
+            longitude__gte=min_lon - margin,
+            longitude__lte=max_lon + margin,
+            shown_easting__gte=min_x,
+            shown_easting__lte=max_x,
+            shown_northing__gte=min_y,
+            shown_northing__lte=max_y,
         )
-    else:
-        min_lon, min_lat, max_lon, max_lat = bbox
-    return queryset.filter(
-        latitude__gte=min_lat,
-        latitude__lte=max_lat,
-        longitude__gte=min_lon,
-        longitude__lte=max_lon,
-    )
+        return queryset
+    return queryset.in_shown_bbox(*bbox)
 
 
 def _filtered(request):
@@ -428,7 +434,7 @@ def _filtered(request):
     if not assets.is_valid():
         name, errors = next(iter(assets.form.errors.items()))
         raise _invalid(name, f"{name}: {' '.join(str(e) for e in errors)}")
-    return assets.qs
+    return assets.qs.with_position_for(request.user)
 
 
 def _features(rows, crs):
@@ -526,7 +532,12 @@ def items(request, fmt):
 @api_view(allowed=("f", "crs"))
 def item(request, fmt, reference):
     crs = parse_crs(request.GET.get("crs"), "crs")
-    queryset = Asset.objects.visible_to(request.user).for_list().filter(reference=reference)
+    queryset = (
+        Asset.objects.visible_to(request.user)
+        .for_list()
+        .filter(reference=reference)
+        .with_position_for(request.user)
+    )
     rows = list(exports.export_values(queryset))
     if not rows:
         raise ApiError(404, "NotFound", f"There is no asset {reference} in the register.")

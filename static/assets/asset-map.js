@@ -11,7 +11,11 @@
   var ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
   function baseMap(element, center, zoom) {
-    var map = L.map(element, { center: center, zoom: zoom, scrollWheelZoom: false });
+    // No fading or animated clusters: text and markers caught mid-animation are faint or
+    // overlapping, for people and for the accessibility checks alike.
+    var map = L.map(element, {
+      center: center, zoom: zoom, scrollWheelZoom: false, fadeAnimation: false
+    });
     L.tileLayer(TILES, { attribution: ATTRIBUTION, maxZoom: 19 }).addTo(map);
     return map;
   }
@@ -63,6 +67,11 @@
     var owner = document.createElement("p");
     owner.textContent = properties.owner;
     box.appendChild(owner);
+    if (properties.position_note) {  // the position is rounded for this visitor
+      var note = document.createElement("p");
+      note.textContent = properties.position_note;
+      box.appendChild(note);
+    }
     return box;
   }
 
@@ -101,7 +110,7 @@
       [parseFloat(element.dataset.centerLat), parseFloat(element.dataset.centerLon)],
       parseInt(element.dataset.zoom, 10)
     );
-    var cluster = L.markerClusterGroup({ showCoverageOnHover: false });
+    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, animate: false });
     map.addLayer(cluster);
     var cells = L.layerGroup().addTo(map);
     var pending = null;

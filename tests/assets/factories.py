@@ -3,7 +3,7 @@
 import itertools
 from decimal import Decimal
 
-from assets.models import Asset, Enquiry, to_british_national_grid
+from assets.models import Asset, EnquiryRequest, to_british_national_grid
 from diz_portal.cache import bump
 from tests import factories
 
@@ -50,12 +50,29 @@ def make_assets(count, *, owner, district=None, **fields):
     return created
 
 
-def make_enquiry(asset, **fields):
+REQUEST_FIELDS = {"name", "organisation", "email", "message", "install", "wanted_by"}
+
+
+def make_request(assets, **fields):
+    """An operator's basket about `assets`, as the enquiry page makes it: one EnquiryRequest
+    and one Enquiry per owner. Returns the request; its enquiries are in `new_enquiries`."""
     fields.setdefault("name", "Sam Operator")
     fields.setdefault("organisation", "Example Networks Ltd")
     fields.setdefault("email", "sam@operator.example")
     fields.setdefault("message", "We would like to install a small cell.")
-    return Enquiry.objects.create(asset=asset, **fields)
+    return EnquiryRequest.submit(list(assets), **fields)
+
+
+def make_enquiry(asset, **fields):
+    """One owner's enquiry about one asset (a basket of one). Request fields (name,
+    organisation, email, message…) go to the request; others (status…) to the enquiry."""
+    request_fields = {key: fields.pop(key) for key in list(fields) if key in REQUEST_FIELDS}
+    enquiry = make_request([asset], **request_fields).new_enquiries[0]
+    if fields:
+        for key, value in fields.items():
+            setattr(enquiry, key, value)
+        enquiry.save()
+    return enquiry
 
 
 def enable_mfa(user):

@@ -2,9 +2,10 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from assets.models import Asset, AssetImport, Enquiry, EnquiryNote
 from tests.assets.factories import enable_mfa, make_asset, make_enquiry
@@ -82,34 +83,57 @@ def test_admin_import_needs_staff(client, member):
     assert "/admin/login/" in response.url
 
 
-def test_enquiry_admin_shows_waiting_time_and_notes(staff_client, partner_a, manager):
-    enquiry = make_enquiry(make_asset(owner=partner_a))
+def _admin_enquiry_post(**fields):
+    management = {}
+    for prefix in ("messages", "notes"):
+        management.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return {**management, **fields}
+
+
+def test_enquiry_admin_shows_waiting_time_and_moves_stage_through_move_to(
+    staff_client, partner_a, manager, django_capture_on_commit_callbacks
+):
+    enquiry = make_enquiry(make_asset(owner=partner_a, reference="ALP-LC-0042"))
     Enquiry.objects.filter(pk=enquiry.pk).update(created_at=timezone.now() - timedelta(days=9))
     response = staff_client.get(reverse("admin:assets_enquiry_changelist"))
     assertContains(response, "waited")
     assertContains(response, "1\xa0week, 2\xa0days")
+    assertContains(response, "Example Networks Ltd")
     change = reverse("admin:assets_enquiry_change", args=[enquiry.pk])
     page = staff_client.get(change)
-    assertContains(page, "notes-TOTAL_FORMS", html=False)
-    data = {
-        "asset": enquiry.asset.pk,
-        "name": enquiry.name,
-        "organisation": enquiry.organisation,
-        "email": enquiry.email,
-        "message": enquiry.message,
-        "status": "received",
-        "notes-TOTAL_FORMS": "1",
-        "notes-INITIAL_FORMS": "0",
-        "notes-MIN_NUM_FORMS": "0",
-        "notes-MAX_NUM_FORMS": "1000",
-        "notes-0-created_at_0": timezone.localdate().isoformat(),
-        "notes-0-created_at_1": "10:00:00",
-        "notes-0-status": "under_review",
-        "notes-0-note": "Passed to the estates team.",
-    }
-    response = staff_client.post(change, data)
+    # The operator's request, the assets and the clock are shown, read-only.
+    assertContains(page, "sam@operator.example")
+    assertContains(page, "ALP-LC-0042")
+    assertContains(page, "First response due")
+    assertContains(page, 'name="move_to"', html=False)
+    assertNotContains(page, 'name="status"', html=False)
+    # A move that the stages do not allow is refused in plain words; nothing changes.
+    refused = staff_client.post(change, _admin_enquiry_post(move_to="agreed"))
+    assert refused.status_code == 200
+    # Agreed is not offered from received.
+    assertContains(refused, "Choose one of the stages this enquiry can move to now")
+    enquiry.refresh_from_db()
+    assert enquiry.status == Enquiry.Status.RECEIVED
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            change,
+            _admin_enquiry_post(move_to="under_review", stage_note="Passed to the estates team."),
+        )
     assert response.status_code == 302, response.context and response.context["errors"]
     note = EnquiryNote.objects.get()
     assert note.author == manager
+    assert note.status == Enquiry.Status.UNDER_REVIEW
+    assert note.note == "Passed to the estates team."
     enquiry.refresh_from_db()
     assert enquiry.status == Enquiry.Status.UNDER_REVIEW
+    assert enquiry.first_response_at is not None
+    # The operator hears of it, with the note.
+    assert [m.to for m in mail.outbox] == [["sam@operator.example"]]
+    assert "Passed to the estates team." in mail.outbox[0].body

@@ -60,7 +60,7 @@ def tricky_assets(owner):
             power_available=bool(n % 2),
             fibre_connected=not n % 3,
             viability_confirmed=bool(n % 5),
-            structural_check_date=None if n % 2 else date(2025, 3, 9),
+            structural_assessed_on=None if n % 2 else date(2025, 3, 9),
             last_verified=date(2026, 1, 1),
             visibility=Asset.Visibility.PARTNERS if n == 3 else Asset.Visibility.PUBLIC,
         )

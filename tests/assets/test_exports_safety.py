@@ -65,7 +65,7 @@ def test_only_text_columns_are_checked():
     text = {exports.NAMES[i] for i in exports.TEXT_INDEXES}
     assert {"name", "address", "notes", "owner", "reference"} <= text
     assert not text & {"latitude", "longitude", "easting", "northing", "height_m"}
-    assert not text & {"power_available", "structural_check_date", "kerb_offset_mm"}
+    assert not text & {"power_available", "structural_assessed_on", "kerb_offset_mm"}
 
 
 def test_export_row_matches_csvsafe_for_every_text_cell():
@@ -75,7 +75,8 @@ def test_export_row_matches_csvsafe_for_every_text_cell():
     row = exports._csv_row(values)
     for i in exports.TEXT_INDEXES:
         assert row[i] == neutralise("=cmd")
-    assert [row[i] for i in exports.PLACES] == ["-0.500000", "-0.500000", "-0.50"]
+    # latitude, longitude, height_m, mounting_height_m
+    assert [row[i] for i in exports.PLACES] == ["-0.500000", "-0.500000", "-0.50", "-0.50"]
 
 
 def test_template_and_header_cells_need_no_quoting(client):

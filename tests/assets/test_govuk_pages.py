@@ -132,17 +132,16 @@ def test_enquiry_form_errors_say_what_to_enter(client, partner_a):
     for message in [
         "Enter your name",
         "Enter the name of your organisation",
-        "Enter your email address, so the owner can reply",
-        "Enter your message: what you would like to install and when",
+        "Enter your email address, so the owners can reply",
+        "Enter your message to the owners",
     ]:
         # In the summary (linked to the field) and by the field.
         assertContains(response, message, count=2, status_code=400)
     assertNotContains(response, "This field is required", status_code=400)
 
 
-def test_enquiry_sent_is_a_confirmation_panel(client, partner_a):
-    asset = make_asset(owner=partner_a)
-    response = client.get(reverse("assets:enquiry-sent", args=[asset.reference]))
+def test_enquiry_sent_is_a_confirmation_panel(client):
+    response = client.get(reverse("assets:enquiry-sent"))
     assert_govuk_only(response)
     assertContains(response, '<h1 class="govuk-panel__title">Enquiry sent</h1>', html=True)
 

@@ -29,7 +29,7 @@ def row(**values):
         "longitude": "0.1100",
         "height_m": "10",
         "power_available": "yes",
-        "power_supply": "unmetered",
+        "power_supply": "24h_unmetered",
         "fibre_connected": "no",
         "material": "aluminium",
         "kerb_offset_mm": "500",
@@ -39,7 +39,7 @@ def row(**values):
         "availability": "available",
         "visibility": "public",
         "viability_confirmed": "no",
-        "structural_check_date": "2026-03-01",
+        "structural_assessed_on": "2026-03-01",
         "known_constraints": "",
         "notes": "",
         "last_verified": "2026-10-01",
@@ -92,7 +92,7 @@ def test_every_error_is_reported_with_row_and_column_and_nothing_is_written(part
         row(reference="ALP-LC-0003", asset_type="spaceship", power_available="maybe"),  # row 4
         row(reference="ALP-LC-0001"),  # row 5: duplicate of row 2
         row(reference="bad ref", district="atlantis", uprn="1234567890123"),  # row 6
-        row(reference="ALP-LC-0007", structural_check_date="31/12/2026", owner="nobody"),  # 7
+        row(reference="ALP-LC-0007", structural_assessed_on="31/12/2026", owner="nobody"),  # 7
     )
     result = importer.import_file(data)
     assert not result.ok
@@ -231,7 +231,7 @@ def test_export_then_import_changes_nothing(client, partner_a, partner_b):
                 power_available="no",
                 known_constraints="Listed\nbuilding",
                 notes='Quote "marks", commas, and caf\u00e9',
-                structural_check_date="",
+                structural_assessed_on="",
             ),
             row(
                 reference="BET-LD-0001",

@@ -53,14 +53,14 @@ def test_a_problem_on_a_late_row_writes_nothing(partner_a):
 
 def test_every_problem_of_a_row_is_listed_in_plain_english(partner_a):
     batch = checked(
-        make_csv(row(latitude="70", height_m="lots", structural_check_date="31/12/2026", name=""))
+        make_csv(row(latitude="70", height_m="lots", structural_assessed_on="31/12/2026", name=""))
     )
     found = {p.column: p.message for p in batch.problems.all()}
     assert found == {
         "latitude": "Enter a latitude between 49.8 and 60.9, for example 51.767",
         "height_m": "Enter the height in metres as a number, for example 10.5, or leave the "
         "cell empty",
-        "structural_check_date": "Enter the date as year-month-day, for example 2026-03-01, "
+        "structural_assessed_on": "Enter the date as year-month-day, for example 2026-03-01, "
         "or leave the cell empty",
         "name": "Enter a name for the asset",
     }

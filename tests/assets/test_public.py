@@ -30,7 +30,7 @@ def register(partner_a, partner_b):
             owner=partner_a,
             asset_type=Asset.AssetType.LAMP_COLUMN,
             power_available=True,
-            power_supply=Asset.PowerSupply.UNMETERED,
+            power_supply=Asset.PowerSupply.UNMETERED_24H,
         ),
         "roof": make_asset(
             reference="ALP-RF-0001",
@@ -275,7 +275,7 @@ def test_csv_export(client, register):
     assert column["latitude"] == "51.780000"
     assert column["power_available"] == "yes"
     assert column["fibre_connected"] == "no"
-    assert column["power_supply"] == "unmetered"
+    assert column["power_supply"] == "24h_unmetered"
     assert int(column["easting"]) == register["column"].easting
 
 

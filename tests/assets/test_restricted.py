@@ -71,9 +71,11 @@ def test_anonymous_never_sees_partners_only_assets(client, assets, partner_a, hi
         for leak in (f"{SECRET} hospital", f"{SECRET} annex", restricted.reference, "GAM-RF-0001"):
             assert leak not in text, (url, leak)
     assert client.get(restricted.get_absolute_url()).status_code == 404
-    assert (
-        client.get(reverse("assets:enquiry-sent", args=[restricted.reference])).status_code == 404
-    )
+    # Refused from a basket exactly like a reference that does not exist.
+    basket = client.get(reverse("assets:basket"), {"asset": restricted.reference})
+    assert basket.status_code == 400
+    assert restricted.name not in body(basket)
+    assert "We could not find this asset in the register" in body(basket)
     enquiry = reverse("assets:enquiry", args=[restricted.reference])
     assert client.get(enquiry).status_code == 404
     response = client.post(

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assets.models import Asset, AssetImport
 from tests.assets.factories import make_asset, make_assets, make_enquiry
@@ -132,7 +135,8 @@ def test_list_works_without_javascript(browser, live_server, register):
 def test_partner_user_sees_restricted_assets_marked(page, login, register, member):
     login(member)
     page.goto(reverse("assets:list"))
-    assert page.locator("text=Hospital roof").count() == 1
+    assert page.get_by_role("link", name="Hospital roof", exact=True).count() == 1
+    assert page.get_by_label("Choose Hospital roof (ALP-RF-0002) for an enquiry").count() == 1
     page.wait_for_selector(".leaflet-marker-icon, .marker-cluster", timeout=10000)
     assert_accessible(page)
 
@@ -213,8 +217,16 @@ def test_dashboard_pages(page, login, register, member, partner_a):
     )
     assert_accessible(page)
     page.goto(reverse("dashboard:assets-enquiry", args=[enquiry.pk]))
-    page.click("text=Add note")
+    page.click("text=Send reply")
     page.wait_for_selector(".govuk-error-summary")
+    assert "Enter your message" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.click("text=Move the enquiry")
+    page.wait_for_selector(".govuk-error-summary")
+    assert (
+        "Select the stage to move this enquiry to"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
     assert_accessible(page)
 
 
@@ -271,4 +283,60 @@ def test_import_pages(page, login, member, partner_a, tmp_path):
     page.wait_for_selector("progress")
     with page.expect_response(lambda r: r.url.endswith("/status.json")):
         pass
+    assert_accessible(page)
+
+
+def test_profile_generalised_location_and_data_quality_pages(page, partner_a, member, login):
+    """The asset page's suitability profile and its "location generalised" note, and the public
+    data-quality page (issue 13, items 5–7): axe-clean and reflowing at 320 px."""
+    asset = make_asset(
+        reference="ALP-MT-0001",
+        name="Control room mast",
+        owner=partner_a,
+        asset_type=Asset.AssetType.MAST_TOWER,
+        latitude="51.767612",
+        longitude="0.098712",
+        location_generalised=True,
+        power_supply=Asset.PowerSupply.PART_NIGHT,
+        power_available=True,
+        load_rating="spare capacity: 2 small cells",
+        mounting_height_m="12.5",
+        planning_constraints="conservation_area;green_belt",
+        last_verified="2026-01-15",
+        review_by=timezone.localdate() + timedelta(days=10),
+    )
+    make_asset(reference="ALP-DC-0002", owner=partner_a, asset_type=Asset.AssetType.DUCT_CHAMBER)
+    response = page.goto(asset.get_absolute_url())
+    assert response.status == 200
+    text = page.locator("main").inner_text()
+    assert "Location shown to about 100 metres" in text
+    assert "51.768" in text and "51.7676" not in text
+    assert "Telecoms suitability" in text and "Part-night" in text
+    # The small map is placed at the rounded position.
+    page.wait_for_selector("#asset-map.leaflet-container", timeout=10000)
+    assert page.locator("#asset-map").get_attribute("data-lat") == "51.768"
+    assert_accessible(page)
+
+    response = page.goto(reverse("assets:quality"))
+    assert response.status == 200
+    assert page.locator("table#data-quality tbody tr").count() == 1
+    # Ratings in words, beside the numbers: never colour alone.
+    cells = page.locator("table#data-quality tbody td").all_inner_texts()
+    assert any(
+        "of 2" in cell and ("Good" in cell or "Fair" in cell or "Poor" in cell) for cell in cells
+    )
+    assert "80% or more" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    # The owner's member: the exact position, the assets due for review and the profile form.
+    login(member)
+    page.goto(asset.get_absolute_url())
+    assert "51.767612" in page.locator("main").inner_text()
+    page.goto(reverse("dashboard:assets-list"))
+    assert page.locator("#review-list li").count() == 1  # due in 10 days
+    assert "ALP-MT-0001" in page.locator("#review-list").inner_text()
+    assert_accessible(page)
+    page.goto(reverse("dashboard:assets-edit", args=[asset.reference]))
+    assert page.locator("h2:has-text('Telecoms suitability')").count() == 1
+    assert page.locator("input[name=planning_constraints][value=green_belt]").is_checked()
     assert_accessible(page)

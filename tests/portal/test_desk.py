@@ -29,7 +29,10 @@ def test_attention_lists_what_waits_with_links_to_filtered_lists(desk, partner_a
     make_invitation(partner_a, "pending@example.org")
     make_invitation(partner_a, "late@example.org", age=timedelta(days=30))
     enquiry = make_enquiry(make_asset(owner=partner_a, reference="ALP-LC-0001"))
-    Enquiry.objects.filter(pk=enquiry.pk).update(created_at=timezone.now() - timedelta(days=20))
+    # Past its first-response target (due_at: received plus 10 working days).
+    Enquiry.objects.filter(pk=enquiry.pk).update(
+        created_at=timezone.now() - timedelta(days=20), due_at=timezone.now() - timedelta(days=6)
+    )
     stale = make_asset(owner=partner_a, reference="ALP-LC-0002")
     Asset.objects.filter(pk=stale.pk).update(
         last_verified=timezone.localdate() - timedelta(days=400)
