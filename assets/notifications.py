@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from diz_portal import outbox
 
@@ -79,26 +81,41 @@ def notify_request(request, enquiries):
     outbox.queue(receipt, kind="receipt")
 
 
+def _to_owner(enquiry, subject, template, kind, /, **context):
+    """An email to the owner's members (the programme team when it has none), linking to the
+    enquiry on their dashboard. Positional-only: the template context holds `enquiry` too."""
+    email = EmailMessage(
+        subject=subject,
+        body=_render(template, url=_dashboard_url(enquiry), **context),
+        to=member_emails(enquiry.owner_id) or [settings.PROGRAMME_MANAGER_EMAIL],
+    )
+    outbox.queue(email, kind=kind)
+
+
+def _to_operator(request, subject, template, kind, /, **context):
+    """An email to the operator, linking to their own page; a reply reaches the programme team.
+    Positional-only: the template context holds `request` too."""
+    email = EmailMessage(
+        subject=subject,
+        body=_render(template, url=request.operator_url(), **context),
+        to=[request.email],
+        reply_to=[settings.PROGRAMME_MANAGER_EMAIL],
+    )
+    outbox.queue(email, kind=kind)
+
+
 def notify_stage(enquiry, note):
     """A change of stage: the operator hears of the owner's move; when the operator withdraws,
     the owner's members hear of it."""
     request = enquiry.request
     context = {"enquiry": enquiry, "request": request, "owner": enquiry.owner, "note": note}
     if enquiry.status == enquiry.Status.WITHDRAWN:
-        recipients = member_emails(enquiry.owner_id) or [settings.PROGRAMME_MANAGER_EMAIL]
-        message = EmailMessage(
-            subject=f"{request.organisation} has withdrawn their enquiry",
-            body=_render("enquiry_withdrawn.txt", url=_dashboard_url(enquiry), **context),
-            to=recipients,
-        )
+        subject = f"{request.organisation} has withdrawn their enquiry"
+        _to_owner(enquiry, subject, "enquiry_withdrawn.txt", "enquiry", **context)
     else:
-        message = EmailMessage(
-            subject=f"Your enquiry to {enquiry.owner.name}: {enquiry.get_status_display().lower()}",
-            body=_render("enquiry_stage.txt", url=request.operator_url(), **context),
-            to=[request.email],
-            reply_to=[settings.PROGRAMME_MANAGER_EMAIL],
-        )
-    outbox.queue(message, kind="enquiry")
+        stage = enquiry.get_status_display().lower()
+        subject = f"Your enquiry to {enquiry.owner.name}: {stage}"
+        _to_operator(request, subject, "enquiry_stage.txt", "enquiry", **context)
 
 
 def notify_message(message):
@@ -108,36 +125,24 @@ def notify_message(message):
     request = enquiry.request
     context = {"message": message, "enquiry": enquiry, "request": request, "owner": enquiry.owner}
     if message.from_operator:
-        recipients = member_emails(enquiry.owner_id) or [settings.PROGRAMME_MANAGER_EMAIL]
-        email = EmailMessage(
-            subject=f"New message from {request.organisation} about their enquiry",
-            body=_render("enquiry_message_to_owner.txt", url=_dashboard_url(enquiry), **context),
-            to=recipients,
-        )
+        subject = f"New message from {request.organisation} about their enquiry"
+        _to_owner(enquiry, subject, "enquiry_message_to_owner.txt", "enquiry", **context)
     else:
-        email = EmailMessage(
-            subject=f"New message from {enquiry.owner.name} about your enquiry",
-            body=_render("enquiry_message_to_operator.txt", url=request.operator_url(), **context),
-            to=[request.email],
-            reply_to=[settings.PROGRAMME_MANAGER_EMAIL],
-        )
-    outbox.queue(email, kind="enquiry")
+        subject = f"New message from {enquiry.owner.name} about your enquiry"
+        _to_operator(request, subject, "enquiry_message_to_operator.txt", "enquiry", **context)
 
 
 def notify_reminder(enquiry):
     """The owner's members: a first response is due soon."""
-    recipients = member_emails(enquiry.owner_id) or [settings.PROGRAMME_MANAGER_EMAIL]
-    email = EmailMessage(
-        subject=f"Reminder: reply to {enquiry.request.organisation} by {_date(enquiry.due_at)}",
-        body=_render(
-            "enquiry_reminder.txt",
-            enquiry=enquiry,
-            request=enquiry.request,
-            url=_dashboard_url(enquiry),
-        ),
-        to=recipients,
+    subject = f"Reminder: reply to {enquiry.request.organisation} by {_date(enquiry.due_at)}"
+    _to_owner(
+        enquiry,
+        subject,
+        "enquiry_reminder.txt",
+        "reminder",
+        enquiry=enquiry,
+        request=enquiry.request,
     )
-    outbox.queue(email, kind="reminder")
 
 
 def notify_escalation(enquiry):
@@ -156,7 +161,4 @@ def notify_escalation(enquiry):
 
 
 def _date(moment):
-    from django.utils import timezone
-    from django.utils.dateformat import format as date_format
-
     return date_format(timezone.localtime(moment), "l j F Y")
