@@ -2,8 +2,9 @@
    List mode fetches GeoJSON for the visible area and zoom with the page's filters: single
    assets (clustered here) when a few hundred or fewer are in view, else the server's
    clusters (a count per grid cell), so the whole register shows at any zoom; selecting a
-   cluster zooms to it. Detail mode shows one asset. No inline styles or scripts: the CSP
-   forbids them. */
+   cluster zooms to it. Assets can be gathered from the map (popups, the view, a box drawn)
+   into one enquiry; the table's checkboxes do the same without JavaScript. Detail mode
+   shows one asset. No inline styles or scripts: the CSP forbids them. */
 (function () {
   "use strict";
 
@@ -51,7 +52,8 @@
     return marker;
   }
 
-  function popupContent(properties) {
+  // `extra`: the selection's button for this asset, on the list page's map.
+  function popupContent(properties, extra) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = properties.url;
@@ -72,6 +74,7 @@
       note.textContent = properties.position_note;
       box.appendChild(note);
     }
+    if (extra) { box.appendChild(extra); }
     return box;
   }
 
@@ -101,6 +104,170 @@
     return marker;
   }
 
+  // --- the selection: assets gathered on the map (and in the table) for one enquiry ---
+  // Kept in sessionStorage, so it outlives moving the map, paging and filtering in this tab,
+  // and sent as the basket's own link (assets:basket, ?asset=REF&asset=REF…), which checks
+  // every reference again: partners-only assets never enter a basket for people who can't
+  // see them. `max` is the basket's limit (BASKET_MAX_ASSETS), so the map never gathers
+  // more than the basket would take.
+  var STORE_KEY = "diz-asset-selection";
+
+  function plural(count, one, many) {
+    return count.toLocaleString("en-GB") + " " + (count === 1 ? one : many);
+  }
+
+  function createSelection(box, table) {
+    var max = parseInt(box.dataset.basketMax, 10) || 50;
+    var panel = box.querySelector("[data-selection-panel]");
+    var count = box.querySelector("[data-selection-count]");
+    var ask = box.querySelector("[data-selection-ask]");
+    var message = box.querySelector("[data-selection-message]");
+    var listeners = [];
+    var references = stored();
+    var full = "You can ask about up to " + max + " assets in one enquiry. Remove some, " +
+      "or send this enquiry first.";
+
+    function stored() {
+      try {
+        var value = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "[]");
+        if (Array.isArray(value)) {
+          return value.filter(function (reference) {
+            return typeof reference === "string" && reference.length > 0 && reference.length <= 40;
+          }).slice(0, max);
+        }
+      } catch (error) { /* storage turned off or unreadable: start empty */ }
+      return [];
+    }
+
+    function has(reference) { return references.indexOf(reference) !== -1; }
+
+    function say(text) { message.textContent = text; }
+
+    function render() {
+      var n = references.length;
+      panel.hidden = n === 0;
+      count.textContent = plural(n, "asset", "assets") + " selected";
+      ask.textContent = "Ask about " + plural(n, "selected asset", "selected assets");
+      var params = new URLSearchParams();
+      references.forEach(function (reference) { params.append("asset", reference); });
+      ask.href = box.dataset.basketUrl + (n ? "?" + params.toString() : "");
+      if (table) {
+        table.querySelectorAll('input[name="asset"]').forEach(function (input) {
+          input.checked = has(input.value);
+        });
+      }
+    }
+
+    function changed() {
+      try {
+        window.sessionStorage.setItem(STORE_KEY, JSON.stringify(references));
+      } catch (error) { /* storage turned off: the selection lasts as long as the page */ }
+      render();
+      listeners.forEach(function (listener) { listener(); });
+    }
+
+    // Adds what fits under the limit; says how many were added and how many did not fit.
+    function addAll(list) {
+      var added = 0;
+      var skipped = 0;
+      list.forEach(function (reference) {
+        if (has(reference)) { return; }
+        if (references.length >= max) { skipped += 1; return; }
+        references.push(reference);
+        added += 1;
+      });
+      if (added) { changed(); }
+      return { added: added, skipped: skipped };
+    }
+
+    function remove(reference) {
+      references = references.filter(function (other) { return other !== reference; });
+      changed();
+    }
+
+    // The popup's button: its words say what selecting it does (no aria-pressed: a toggle's
+    // name must not change with its state, and "Remove from enquiry" is the clearer one).
+    function button(reference, name) {
+      var element = document.createElement("button");
+      element.type = "button";
+      element.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0";
+      element.dataset.selectReference = reference;
+      var words = document.createElement("span");
+      var about = document.createElement("span");
+      about.className = "govuk-visually-hidden";
+      about.textContent = ": " + name + " (" + reference + ")";
+      element.appendChild(words);
+      element.appendChild(about);
+      element.addEventListener("click", function () {
+        if (has(reference)) {
+          remove(reference);
+          say("Removed " + name + " (" + reference + ") from your enquiry.");
+        } else if (addAll([reference]).added) {
+          say("Added " + name + " (" + reference + ") to your enquiry.");
+        } else {
+          say(full);
+        }
+      });
+      update(element);
+      return element;
+    }
+
+    function update(element) {
+      element.firstChild.textContent = has(element.dataset.selectReference) ?
+        "Remove from enquiry" : "Add to enquiry";
+    }
+
+    box.querySelector("[data-selection-clear]").addEventListener("click", function () {
+      references = [];
+      changed();
+      say("Selection cleared.");
+    });
+
+    // The table's checkboxes follow the selection both ways, and its "Ask about selected
+    // assets" sends the whole selection, ticked on other pages too.
+    if (table) {
+      table.addEventListener("change", function (event) {
+        var input = event.target;
+        if (input.name !== "asset") { return; }
+        if (!input.checked) {
+          remove(input.value);
+        } else if (!has(input.value) && !addAll([input.value]).added) {
+          input.checked = false;
+          say(full);
+        }
+      });
+      var form = table.closest("form");
+      if (form) {
+        form.addEventListener("submit", function () {
+          var here = {};
+          form.querySelectorAll('input[name="asset"]').forEach(function (input) {
+            here[input.value] = true;
+          });
+          references.forEach(function (reference) {
+            if (here[reference]) { return; }
+            var hidden = document.createElement("input");
+            hidden.type = "hidden";
+            hidden.name = "asset";
+            hidden.value = reference;
+            form.appendChild(hidden);
+          });
+        });
+      }
+    }
+
+    render();
+    return {
+      has: has,
+      addAll: addAll,
+      button: button,
+      update: update,
+      say: say,
+      max: max,
+      full: full,
+      onChange: function (listener) { listeners.push(listener); }
+    };
+  }
+
   function listMap(element) {
     var section = element.closest("[data-map-section]");
     var status = document.getElementById("map-status");
@@ -115,31 +282,58 @@
     var cells = L.layerGroup().addTo(map);
     var pending = null;
     var fitted = false;
+    var selection = createSelection(
+      section.querySelector("#map-selection"), document.getElementById("asset-table")
+    );
+    var markers = [];
 
-    function load() {
+    // The page's filters (not its page number) with an area of the map.
+    function mapData(bounds, signal) {
       var params = new URLSearchParams(window.location.search);
       params.delete("page");
-      var bounds = map.getBounds();
       params.set("bbox", [
         bounds.getWest().toFixed(6), bounds.getSouth().toFixed(6),
         bounds.getEast().toFixed(6), bounds.getNorth().toFixed(6)
       ].join(","));
       params.set("zoom", map.getZoom());
+      return fetch(element.dataset.geojsonUrl + "?" + params.toString(), {
+        signal: signal, headers: { Accept: "application/geo+json" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+    }
+
+    // A selected marker gets a ring and says so; the key's shapes stay as they are.
+    function markSelected(marker) {
+      var icon = marker.getElement();
+      if (!icon) { return; }
+      var selected = selection.has(marker.options.reference);
+      icon.classList.toggle("diz-marker-icon--selected", selected);
+      icon.setAttribute("aria-label",
+        marker.options.label + (selected ? " (selected for your enquiry)" : ""));
+    }
+
+    selection.onChange(function () {
+      markers.forEach(markSelected);
+      element.querySelectorAll("[data-select-reference]").forEach(selection.update);
+    });
+    map.on("popupopen", function (event) {
+      event.popup.getElement().querySelectorAll("[data-select-reference]")
+        .forEach(selection.update);
+    });
+
+    function load() {
       if (pending) { pending.abort(); }
       pending = new AbortController();
       status.textContent = "Loading assets for this area…";
-      fetch(element.dataset.geojsonUrl + "?" + params.toString(), {
-        signal: pending.signal, headers: { Accept: "application/geo+json" }
-      })
-        .then(function (response) {
-          if (!response.ok) { throw new Error("HTTP " + response.status); }
-          return response.json();
-        })
+      mapData(map.getBounds(), pending.signal)
         .then(function (data) {
-          cluster.clearLayers();
           cells.clearLayers();
           var total = data.total.toLocaleString("en-GB");
           if (data.clustered) {
+            cluster.clearLayers();
+            markers = [];
             data.features.forEach(function (feature) {
               cells.addLayer(cellMarker(map, feature));
             });
@@ -147,21 +341,40 @@
               "shown in groups: select a group to zoom in, or use the table.";
             return;
           }
-          var markers = data.features.map(function (feature) {
+          // Markers still in view stay as they are: a popup that pans the map to fit stays
+          // open (with its button in focus) through the reload that the move causes.
+          var kept = {};
+          markers.forEach(function (marker) { kept[marker.options.key] = marker; });
+          var added = [];
+          markers = data.features.map(function (feature) {
             var c = feature.geometry.coordinates;  // GeoJSON order: [longitude, latitude]
             var p = feature.properties;
-            var marker = assetMarker([c[1], c[0]], p.availability_code,
-              p.name + " (" + p.reference + "): " + p.availability, true);
-            marker.bindPopup(popupContent(feature.properties));
+            var label = p.name + " (" + p.reference + "): " + p.availability;
+            var key = [p.reference, label, p.availability_code, c[0], c[1]].join("|");
+            if (kept[key]) {
+              var same = kept[key];
+              delete kept[key];
+              return same;
+            }
+            var marker = assetMarker([c[1], c[0]], p.availability_code, label, true);
+            marker.options.key = key;
+            marker.options.reference = p.reference;
+            marker.options.label = label;
+            marker.on("add", function () { markSelected(marker); });
+            marker.bindPopup(popupContent(p, selection.button(p.reference, p.name)));
+            added.push(marker);
             return marker;
           });
-          cluster.addLayers(markers);
+          cluster.removeLayers(Object.keys(kept).map(function (key) { return kept[key]; }));
+          cluster.addLayers(added);
           status.textContent = total + (data.total === 1 ? " asset" : " assets") +
             " in this area of the map.";
           if (!fitted && markers.length) {
             fitted = true;
             var group = L.featureGroup(markers);
-            map.fitBounds(group.getBounds().pad(0.1), { maxZoom: 15 });
+            // No animation: the view settles at once, so the reload it causes starts now
+            // and "N assets in this area" only shows for the view the visitor will use.
+            map.fitBounds(group.getBounds().pad(0.1), { maxZoom: 15, animate: false });
           }
         })
         .catch(function (error) {
@@ -172,6 +385,143 @@
 
     map.on("moveend", load);
     load();
+    selectionTools(map, section, selection, mapData);
+  }
+
+  // "Select all assets in the current map view" (the keyboard's way), and "Select assets in
+  // an area": a box dragged on the map with a mouse, pen or finger. Both ask the server for
+  // the assets in that area with the page's filters, so what is chosen does not depend on
+  // what the map happens to have drawn.
+  function selectionTools(map, section, selection, mapData) {
+    var viewButton = section.querySelector("[data-select-view]");
+    var areaButton = section.querySelector("[data-select-area]");
+    var container = map.getContainer();
+    var drawing = false;
+    var start = null;
+    var box = null;
+    var swallowClick = false;
+
+    function selectIn(bounds, where) {
+      selection.say("Finding the assets " + where + "…");
+      mapData(bounds)
+        .then(function (data) {
+          if (data.clustered) {
+            selection.say("There are about " + data.total.toLocaleString("en-GB") + " assets " +
+              where + ": too many to select at once. Zoom in, or draw a smaller area.");
+            return;
+          }
+          if (!data.features.length) {
+            selection.say("There are no assets " + where + ".");
+            return;
+          }
+          var references = data.features.map(function (feature) {
+            return feature.properties.reference;
+          }).sort();
+          var result = selection.addAll(references);
+          if (!result.added && result.skipped) {
+            selection.say(selection.full);
+          } else if (!result.added) {
+            selection.say((references.length === 1 ? "The asset " : "All " +
+              references.length.toLocaleString("en-GB") + " assets ") + where +
+              (references.length === 1 ? " is" : " are") + " already selected.");
+          } else {
+            selection.say("Added " + plural(result.added, "asset", "assets") + " " + where +
+              "." + (result.skipped ? " You can ask about up to " + selection.max +
+              " assets in one enquiry, so " + plural(result.skipped, "asset was", "assets were") +
+              " not added." : ""));
+          }
+        })
+        .catch(function () {
+          selection.say("The map could not select assets just now. Try again, or tick them " +
+            "in the table.");
+        });
+    }
+
+    viewButton.addEventListener("click", function () {
+      selectIn(map.getBounds(), "in the current map view");
+    });
+
+    function setDrawing(on) {
+      drawing = on;
+      areaButton.setAttribute("aria-pressed", on ? "true" : "false");
+      container.classList.toggle("diz-map--drawing", on);
+      if (on) {
+        map.dragging.disable();
+        map.boxZoom.disable();
+        selection.say("Drag on the map to draw a box round the assets you want. " +
+          "Press Escape to stop.");
+      } else {
+        map.dragging.enable();
+        map.boxZoom.enable();
+      }
+    }
+
+    function stopBox() {
+      if (box) { map.removeLayer(box); }
+      box = null;
+    }
+
+    areaButton.addEventListener("click", function () {
+      stopBox();
+      setDrawing(!drawing);
+      if (!drawing) { selection.say("Stopped selecting an area."); }
+    });
+
+    // Capturing, so that while drawing a press on a marker starts the box instead of opening
+    // its popup; the map's own controls (zoom, attribution) and open popups keep working.
+    function onMap(target) {
+      return !target.closest(".leaflet-control-container, .leaflet-popup");
+    }
+    container.addEventListener("pointerdown", function (event) {
+      if (!drawing || event.button !== 0 || !onMap(event.target)) { return; }
+      event.preventDefault();
+      event.stopPropagation();
+      start = map.mouseEventToLatLng(event);
+      box = L.rectangle(L.latLngBounds(start, start), {
+        className: "diz-map-box", color: "#0b0c0c", weight: 2, dashArray: "6 4",
+        fillOpacity: 0.1, interactive: false
+      }).addTo(map);
+      container.setPointerCapture(event.pointerId);
+    }, true);
+    container.addEventListener("pointermove", function (event) {
+      if (!box) { return; }
+      event.stopPropagation();
+      box.setBounds(L.latLngBounds(start, map.mouseEventToLatLng(event)));
+    }, true);
+    container.addEventListener("pointerup", function (event) {
+      if (!box) { return; }
+      event.stopPropagation();
+      var bounds = L.latLngBounds(start, map.mouseEventToLatLng(event));
+      stopBox();
+      setDrawing(false);
+      // The click that ends the drag is not a click on a marker or the map.
+      swallowClick = true;
+      window.setTimeout(function () { swallowClick = false; }, 0);
+      var size = map.latLngToContainerPoint(bounds.getNorthEast())
+        .subtract(map.latLngToContainerPoint(bounds.getSouthWest()));
+      if (Math.abs(size.x) < 8 || Math.abs(size.y) < 8) {
+        selection.say("That box was too small. Choose “Select assets in an area” and drag " +
+          "across the assets you want.");
+        return;
+      }
+      selectIn(bounds, "in the area you drew");
+    }, true);
+    container.addEventListener("pointercancel", function () {
+      stopBox();
+    }, true);
+    container.addEventListener("click", function (event) {
+      if ((drawing || swallowClick) && onMap(event.target)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    }, true);
+    document.addEventListener("keydown", function (event) {
+      if (drawing && event.key === "Escape") {
+        stopBox();
+        setDrawing(false);
+        selection.say("Stopped selecting an area.");
+      }
+    });
   }
 
   function detailMap(element) {
