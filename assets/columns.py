@@ -5,8 +5,6 @@ from dataclasses import dataclass
 
 from assets.models import Asset
 
-LICENCE_NAME = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Source: Essex + Herts Digital Innovation Zone Common Asset Register."

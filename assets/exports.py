@@ -23,8 +23,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from assets.columns import ATTRIBUTION, BOOLEAN_COLUMNS, COLUMNS, LICENCE_NAME, LICENCE_URL
+from assets.columns import ATTRIBUTION, BOOLEAN_COLUMNS, COLUMNS
 from assets.models import POSITION_COLUMNS, Asset
+from diz_portal.catalogue import LICENCE_NAME, LICENCE_URL
 from diz_portal.csvsafe import FIRST_CHARACTERS, NEEDS_QUOTE, TRIGGERS
 
 CHUNK_SIZE = 2000

@@ -465,6 +465,67 @@ def stage(batch, rows):
         cursor.executemany(sql, values)
 
 
+def _blank_message(name, label, model_field, params):
+    column = CHOICE_COLUMNS.get(name)
+    if column:
+        return f"Enter the {label} as one of: {', '.join(v for v, _ in column.choices)}"
+    return f"Enter the {model_field.verbose_name if model_field else label}"
+
+
+def _max_length_message(name, label, model_field, params):
+    return (
+        f"Enter {params['limit_value']:,} characters or fewer; this cell has "
+        f"{params['show_value']:,}"
+    )
+
+
+def _min_value_message(name, label, model_field, params):
+    return f"Enter a {label} of {params['limit_value']} or more"
+
+
+def _max_value_message(name, label, model_field, params):
+    return f"Enter a {label} of {params['limit_value']} or less"
+
+
+def _digits_message(name, label, model_field, params):
+    places = getattr(model_field, "decimal_places", 0)
+    return f"Enter the {label} as a number with at most {places} decimal places"
+
+
+def _internal_type(model_field):
+    return model_field.get_internal_type() if model_field is not None else ""
+
+
+def _invalid_date_message(name, label, model_field, params):
+    return IMPORT_DATE if _internal_type(model_field) == "DateField" else None
+
+
+def _invalid_message(name, label, model_field, params):
+    internal = _internal_type(model_field)
+    if internal == "DateField":
+        return IMPORT_DATE
+    if "Integer" in internal:
+        return f"Enter the {label} as a whole number, for example 500"
+    if internal in ("DecimalField", "FloatField"):
+        return f"Enter the {label} as a number, for example 10.5"
+    return None
+
+
+# Django's error code -> our message for the column, or None for the validator's own.
+# Each takes (column name, column label, model field or None, the error's params).
+CODE_MESSAGES = {
+    "blank": _blank_message,
+    "max_length": _max_length_message,
+    "min_value": _min_value_message,
+    "max_value": _max_value_message,
+    "max_digits": _digits_message,
+    "max_decimal_places": _digits_message,
+    "max_whole_digits": _digits_message,
+    "invalid": _invalid_message,
+    "invalid_date": _invalid_date_message,
+}
+
+
 def plain_message(name, error):
     """What to enter in this column instead: never Django's own wording ("Ensure this value is
     less than or equal to 60.9")."""
@@ -474,33 +535,10 @@ def plain_message(name, error):
     if own:
         return own
     model_field = Asset._meta.get_field(name) if name in COLUMN_NAMES else None
-    label = name.replace("_", " ")
-    if code == "blank":
-        column = CHOICE_COLUMNS.get(name)
-        if column:
-            return f"Enter the {label} as one of: {', '.join(v for v, _ in column.choices)}"
-        return f"Enter the {model_field.verbose_name if model_field else label}"
-    if code == "max_length":
-        return (
-            f"Enter {params['limit_value']:,} characters or fewer; this cell has "
-            f"{params['show_value']:,}"
-        )
-    internal = model_field.get_internal_type() if model_field is not None else ""
-    if code == "min_value":
-        return f"Enter a {label} of {params['limit_value']} or more"
-    if code == "max_value":
-        return f"Enter a {label} of {params['limit_value']} or less"
-    if code in ("max_digits", "max_decimal_places", "max_whole_digits"):
-        places = getattr(model_field, "decimal_places", 0)
-        return f"Enter the {label} as a number with at most {places} decimal places"
-    if code in ("invalid", "invalid_date") and internal == "DateField":
-        return IMPORT_DATE
-    if code == "invalid" and "Integer" in internal:
-        return f"Enter the {label} as a whole number, for example 500"
-    if code == "invalid" and internal in ("DecimalField", "FloatField"):
-        return f"Enter the {label} as a number, for example 10.5"
-    # A validator's own message (single line, postcode…), already written for people.
-    return (error.message % params if params else error.message).rstrip(".")
+    rule = CODE_MESSAGES.get(code)
+    message = rule(name, name.replace("_", " "), model_field, params) if rule else None
+    # Otherwise a validator's own message (single line, postcode…), already written for people.
+    return message or (error.message % params if params else error.message).rstrip(".")
 
 
 def parse_cell(name, raw):

@@ -5,8 +5,10 @@
 - schema.org `Dataset` JSON-LD on the open data page, for dataset search engines;
 - the open data page itself (/open-data/), for people.
 
-Every date is the real last change of what the dataset publishes, and every dataset counts
-public rows only: a partners-only asset changing moves no date here.
+Each app declares its datasets (the `datasets(request)` hook in its publishing.py) and may add
+a section to the open data page (the `open_data(request)` hook in its sections.py). Every date
+is the real last change of what the dataset publishes, and every dataset counts public rows
+only: a partners-only row changing moves no date here.
 """
 
 import csv
@@ -15,17 +17,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from assets.columns import LICENCE_NAME, LICENCE_URL
-from diz_portal import structured_data
+from diz_portal import sections, structured_data
 from diz_portal.csvsafe import neutralise_row
+from diz_portal.hooks import hooks
 
+# Everything the portal publishes is open data under this one licence.
+LICENCE_NAME = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 PUBLISHER = "Essex + Herts Digital Innovation Zone"
 # The five DIZ districts (Broxbourne, East Hertfordshire, Epping Forest, Harlow, Uttlesford),
 # west, south, east, north in WGS84 degrees.
@@ -66,7 +70,9 @@ class Dataset:
     landing_page: str
     modified: datetime | None
     distributions: list = field(default_factory=list)
-    described_by: str = ""
+    described_by: str = ""  # the data dictionary page, which also gives the attribution
+    note: str = ""  # shown under the dataset on the open data page
+    featured: bool = False  # listed first: the portal's main dataset
 
     @property
     def modified_iso(self):
@@ -74,168 +80,17 @@ class Dataset:
         return when.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _latest(*values):
+def latest(*values):
+    """The latest of these datetimes, leaving out None; None when there are none."""
     present = [value for value in values if value is not None]
     return max(present) if present else None
 
 
-def last_changes():
-    """{dataset slug: datetime of its last public change}. Five aggregate queries."""
-    from assets.models import Asset
-    from events.models import Event
-    from partners.models import Partner
-    from projects.models import FundingLine, Project
-
-    public_assets = Asset.objects.visible_to(None)
-    published_projects = Project.objects.published()
-    return {
-        # Living public assets, and the history of public ones: that catches a retirement
-        # (a public asset leaving the register), which no living row shows.
-        "asset-register": _latest(
-            public_assets.aggregate(at=Max("updated_at"))["at"],
-            Asset.history.filter(visibility=Asset.Visibility.PUBLIC).aggregate(
-                at=Max("history_date")
-            )["at"],
-        ),
-        "partners": Partner.objects.published().aggregate(at=Max("updated_at"))["at"],
-        "projects": _latest(
-            published_projects.aggregate(at=Max("updated_at"))["at"],
-            FundingLine.history.filter(project_id__in=published_projects.values("pk")).aggregate(
-                at=Max("history_date")
-            )["at"],
-        ),
-        "events": Event.objects.published().aggregate(at=Max("updated_at"))["at"],
-    }
-
-
 def datasets(request):
-    """The catalogue's datasets, with absolute addresses on the host that was asked."""
-    url = request.build_absolute_uri
-    changed = last_changes()
-    ogc_api = url(reverse("ogcapi:landing"))
-    return [
-        Dataset(
-            slug="asset-register",
-            title="DIZ Common Asset Register",
-            description=(
-                "Publicly owned buildings, land, rooftops, street furniture and ducts across "
-                "the Essex + Herts Digital Innovation Zone that partners offer to telecoms "
-                "operators for fibre and 5G equipment: location (WGS84 and British National "
-                "Grid), type, owner, height, power, fibre, tenure, constraints and availability."
-            ),
-            keywords=[
-                "asset register",
-                "telecoms",
-                "5G",
-                "fibre",
-                "digital infrastructure",
-                "street furniture",
-                "public land",
-                "Essex",
-                "Hertfordshire",
-            ],
-            landing_page=url(reverse("assets:list")),
-            modified=changed["asset-register"],
-            described_by=url(reverse("assets:data")),
-            distributions=[
-                Distribution(
-                    "CSV",
-                    url(reverse("assets:export-csv")),
-                    "text/csv",
-                    "CSV",
-                    "Every public asset, one row each, columns as the data dictionary.",
-                ),
-                Distribution(
-                    "GeoJSON",
-                    url(reverse("assets:export-geojson")),
-                    "application/geo+json",
-                    "GeoJSON",
-                    "Every public asset as an RFC 7946 FeatureCollection of points.",
-                ),
-                Distribution(
-                    "OGC API – Features",
-                    ogc_api,
-                    "application/json",
-                    "OGC API - Features",
-                    "For GIS: QGIS, ArcGIS and GDAL read it directly; filters, paging and "
-                    "British National Grid (EPSG:27700) output.",
-                    download=False,
-                    conforms_to="http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-                ),
-                Distribution(
-                    "Change feed (Atom)",
-                    url(reverse("assets:changes")),
-                    "application/atom+xml",
-                    "Atom",
-                    "Assets added, changed or retired, newest first.",
-                    download=False,
-                ),
-            ],
-        ),
-        Dataset(
-            slug="partners",
-            title="DIZ partner directory",
-            description=(
-                "The organisations in the Essex + Herts Digital Innovation Zone partnership: "
-                "councils, the NHS, colleges, the voluntary sector and business, with sector, "
-                "districts, website and public contact email."
-            ),
-            keywords=["partnership", "organisations", "local government", "Essex", "Hertfordshire"],
-            landing_page=url(reverse("partners:list")),
-            modified=changed["partners"],
-            distributions=[
-                Distribution(
-                    "CSV",
-                    url(reverse("partners:export-csv")),
-                    "text/csv",
-                    "CSV",
-                    "One row per published partner; districts separated by semicolons.",
-                )
-            ],
-        ),
-        Dataset(
-            slug="projects",
-            title="DIZ projects and their funding",
-            description=(
-                "The partnership's digital infrastructure and services projects, with status, "
-                "lead partner, dates, themes, districts and every funding line (funder, "
-                "programme, amount in pounds and whether it is a bid, awarded or received)."
-            ),
-            keywords=["projects", "funding", "grants", "digital infrastructure", "Essex"],
-            landing_page=url(reverse("projects:list")),
-            modified=changed["projects"],
-            distributions=[
-                Distribution(
-                    "CSV",
-                    url(reverse("projects:export-csv")),
-                    "text/csv",
-                    "CSV",
-                    "One row per funding line; a project without funding has one row.",
-                )
-            ],
-        ),
-        Dataset(
-            slug="events",
-            title="DIZ events calendar",
-            description=(
-                "Events run by the partnership and its partners: meetings, workshops and "
-                "webinars on digital infrastructure and services, in iCalendar format."
-            ),
-            keywords=["events", "calendar", "webinars", "workshops"],
-            landing_page=url(reverse("events:list")),
-            modified=changed["events"],
-            distributions=[
-                Distribution(
-                    "iCalendar",
-                    url(reverse("events:feed")),
-                    "text/calendar",
-                    "ICS",
-                    "Every published event; subscribe to it from a calendar app.",
-                    download=False,
-                )
-            ],
-        ),
-    ]
+    """Every app's datasets, with absolute addresses on the host that was asked; the featured
+    one first, then in PORTAL_APPS order. A fixed number of queries (one or two per dataset)."""
+    found = [dataset for func in hooks("publishing", "datasets") for dataset in func(request)]
+    return sorted(found, key=lambda dataset: not dataset.featured)
 
 
 def _contact():
@@ -335,24 +190,14 @@ def data_json(request):
 @require_safe
 def open_data(request):
     items = datasets(request)
-    from assets.ogcapi.views import BNG, breakable
-
-    ogc = request.build_absolute_uri(reverse("ogcapi:landing"))
-    changes = request.build_absolute_uri(reverse("assets:changes"))
     return render(
         request,
-        "assets/open_data.html",
+        "open_data.html",
         {
             "datasets": items,
             "json_ld": [structured_data.script(schema_org_dataset(d)) for d in items],
-            "ogc_api_url": ogc,
-            "ogc_api_url_display": breakable(ogc),
-            "items_url": request.build_absolute_uri(reverse("ogcapi:items")),
-            "changes_url": changes,
-            "changes_example": breakable(f"{changes}?district=harlow&asset_type=lamp_column"),
-            "since_example": breakable(f"{reverse('assets:export-csv')}?since=2026-01-31"),
-            "bng_crs": breakable(f"crs={BNG}"),
-            "bng_bbox_crs": breakable(f"bbox-crs={BNG}"),
+            # The apps' own parts of the page (the asset register's API and change feeds).
+            "sections": sections.collect("open_data", request),
             "catalogue_url": request.build_absolute_uri(reverse("data-json")),
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,

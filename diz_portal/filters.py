@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import connections
 from django.db.models import Q
+from django_filters.constants import EMPTY_VALUES
 
 
 class SlugChoiceField(forms.ModelChoiceField):
@@ -58,3 +59,19 @@ def every_word(queryset, value, fields, fts=None, max_words=MAX_WORDS, ordered=T
             condition |= Q(**{f"{field}__icontains": word})
         queryset = queryset.filter(condition)
     return queryset
+
+
+class WordsFilter(django_filters.CharFilter):
+    """The list pages' text box: rows in which every word of the search appears in one of
+    `fields` (see every_word). `max_words` caps how many words are used; `fts` (a
+    diz_portal.fts.Index over exactly `fields`) lets SQLite answer from a trigram index
+    instead of a scan, for lists as long as the asset register."""
+
+    def __init__(self, *, fields, max_words=MAX_WORDS, fts=None, **kwargs):
+        self.fields, self.max_words, self.fts = list(fields), max_words, fts
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return every_word(qs, value, self.fields, fts=self.fts, max_words=self.max_words)

@@ -1,4 +1,4 @@
-"""SQLite FTS5 indexes for the register's text filter and for site search.
+"""SQLite FTS5 indexes for site search and for apps' text filters (the asset register's).
 
 Each index is an external-content FTS5 table with the trigram tokenizer: it stores no copy of
 the text, and a quoted term matches wherever it appears inside a column, case-insensitively,
@@ -16,6 +16,8 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, F, Func
+
+from diz_portal.hooks import hooks
 
 MIN_TERM = 3  # the trigram tokenizer finds nothing for a shorter term
 # A match expression with at least this many rows is "common" (see Match).
@@ -51,8 +53,12 @@ class Index:
         return {f"{self.table}_ai", f"{self.table}_ad", f"{self.table}_au"}
 
 
-ASSETS = Index("assets_asset_fts", "assets_asset", ("reference", "name", "address", "postcode"))
 SEARCH = Index("diz_portal_searchentry_fts", "diz_portal_searchentry", ("title", "summary", "body"))
+
+
+def indexes():
+    """Site search's index, then every app's (its publishing.fts_indexes hook)."""
+    return [SEARCH, *(index for func in hooks("publishing", "fts_indexes") for index in func())]
 
 
 def ensure(connection, index, repair_only=False):
@@ -145,5 +151,5 @@ def ensure_all(using="default", **kwargs):
     from django.db import connections
 
     connection = connections[using]
-    for index in (ASSETS, SEARCH):
+    for index in indexes():
         ensure(connection, index, repair_only=True)

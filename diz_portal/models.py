@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from diz_portal.hooks import hooks
 from diz_portal.markdown import render_markdown
 from diz_portal.validators import validate_single_line
 
@@ -141,16 +142,16 @@ class ContentVersion(models.Model):
 class SearchEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Partners-only entries (restricted assets) reach whoever the register shows them to:
-        the same rule as Asset.objects.visible_to, not a copy of it."""
-        from partners.models import can_see_restricted  # the app imports this module
-
-        if can_see_restricted(user):
+        the same rule as Asset.objects.visible_to, not a copy of it. The app that owns the
+        rule answers through its publishing.sees_restricted hook; with none, nobody does."""
+        if any(func(user) for func in hooks("publishing", "sees_restricted")):
             return self
         return self.filter(restricted=False)
 
 
 class SearchEntry(models.Model):
-    """One searchable thing (partner, project, asset, event, page), kept in step by signals.
+    """One searchable thing (a content page, or anything an app publishes), kept in step by
+    signals (diz_portal/search.py).
 
     A single table lets one query search every kind; on PostgreSQL `vector` holds a weighted
     tsvector (title A, summary B, body C) behind a GIN index.

@@ -1,19 +1,21 @@
-"""Site search over partners, projects, assets, events and content pages.
+"""Site search over what the apps publish and the site's own content pages.
 
-Each searchable model has a document function (below) that turns an instance into the fields
-of its SearchEntry, or None when the public should not find it at all (unpublished, retired).
-Signals keep entries in step with every save and delete; `manage.py rebuild_search_index`
-rebuilds them after bulk loads.
+Each app declares its searchable models in its publishing.py (`search_documents()`, see
+diz_portal/hooks.py): for each, a Searchable whose `document` turns an instance into the
+fields of its SearchEntry, or None when the public should not find it at all (unpublished,
+retired). Signals keep entries in step with every save and delete; `manage.py
+rebuild_search_index` rebuilds them after bulk loads.
 
 PostgreSQL: full-text search on a weighted tsvector with ranking, a GIN index and highlighted
 headlines. SQLite: every word must appear in the title, summary or body (found through an FTS5
 trigram index, diz_portal/fts.py); titles rank first.
 """
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -21,107 +23,76 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Model, Q, Value, When
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from diz_portal import fts
 from diz_portal.filters import every_word
-from diz_portal.models import SearchEntry
+from diz_portal.hooks import hooks
+from diz_portal.models import Page, SearchEntry
 
 MAX_QUERY_LENGTH = 200
 RESULTS_LIMIT = 60
-KIND_LABELS = {
-    "partner": "Partners",
-    "project": "Projects",
-    "asset": "Assets",
-    "event": "Events",
-    "page": "Pages",
-}
 _START, _STOP = "\x02", "\x03"  # markers turned into <mark> after escaping
 
 
-def _text(*parts):
+@dataclass(frozen=True)
+class Searchable:
+    """A model site search finds. `document(instance)` gives the entry's `title`, `summary`
+    and `body` (and `restricted`: True for partners-only things), or None to leave it out."""
+
+    model: type[Model]
+    kind: str  # SearchEntry.kind, and the id of its group of results
+    label: str  # the heading of that group
+    document: Callable[[Model], dict | None]
+
+
+def text(*parts):
+    """The parts that are not empty, as one string: for a document's summary or body."""
     return " ".join(str(p) for p in parts if p)
 
 
-def page_doc(page):
+def page_document(page):
     if not page.published:
         return None
-    return {"kind": "page", "title": page.title, "summary": page.summary, "body": page.body}
+    return {"title": page.title, "summary": page.summary, "body": page.body}
 
 
-def partner_doc(partner):
-    if not partner.published:
-        return None
-    return {
-        "kind": "partner",
-        "title": partner.name,
-        "summary": partner.short_description,
-        "body": _text(partner.get_sector_display(), partner.description),
-    }
+PAGES = Searchable(Page, "page", "Pages", page_document)
 
 
-def project_doc(project):
-    if not project.published:
-        return None
-    return {
-        "kind": "project",
-        "title": project.title,
-        "summary": project.summary,
-        "body": project.body,
-    }
-
-
-def asset_doc(asset):
-    if asset.retired_at is not None:
-        return None
-    return {
-        "kind": "asset",
-        "title": f"{asset.name} ({asset.reference})",
-        "summary": _text(asset.get_asset_type_display(), asset.address, asset.postcode),
-        "body": _text(asset.reference, getattr(asset, "notes", "")),
-        "restricted": asset.visibility != asset.Visibility.PUBLIC,
-    }
-
-
-def event_doc(event):
-    if not event.published:
-        return None
-    return {
-        "kind": "event",
-        "title": event.title,
-        "summary": event.summary,
-        "body": _text(event.description, getattr(event, "venue_name", "")),
-    }
-
-
-DOCUMENTS = {
-    "diz_portal.page": page_doc,
-    "partners.partner": partner_doc,
-    "projects.project": project_doc,
-    "assets.asset": asset_doc,
-    "events.event": event_doc,
-}
+@functools.cache
+def searchables():
+    """{model label: Searchable}: every app's searchable models, in PORTAL_APPS order, then
+    the site's own pages (results are grouped in this order)."""
+    found = [item for func in hooks("publishing", "search_documents") for item in func()]
+    return {item.model._meta.label_lower: item for item in [*found, PAGES]}
 
 
 def _key(instance):
     return f"{instance._meta.label_lower}:{instance.pk}"
 
 
+def _entry_fields(searchable, instance):
+    """The SearchEntry fields of `instance`, or None when it is not to be found."""
+    doc = searchable.document(instance)
+    if doc is None:
+        return None
+    return {"restricted": False, **doc, "kind": searchable.kind, "url": instance.get_absolute_url()}
+
+
 def index(instance):
     """Create, update or remove the entry for one instance (two or three queries)."""
-    func = DOCUMENTS.get(instance._meta.label_lower)
-    if func is None:
+    searchable = searchables().get(instance._meta.label_lower)
+    if searchable is None:
         return
-    doc = func(instance)
-    if doc is None:
+    fields = _entry_fields(searchable, instance)
+    if fields is None:
         SearchEntry.objects.filter(key=_key(instance)).delete()
         return
-    doc.setdefault("restricted", False)
-    doc["url"] = instance.get_absolute_url()
-    entry, _ = SearchEntry.objects.update_or_create(key=_key(instance), defaults=doc)
+    entry, _ = SearchEntry.objects.update_or_create(key=_key(instance), defaults=fields)
     refresh_vectors(SearchEntry.objects.filter(pk=entry.pk))
 
 
@@ -131,13 +102,12 @@ def index_many(instances):
     instances = list(instances)
     if not instances:
         return
-    func = DOCUMENTS[instances[0]._meta.label_lower]
+    searchable = searchables()[instances[0]._meta.label_lower]
     entries = []
     for instance in instances:
-        doc = func(instance)
-        if doc is not None:
-            doc.setdefault("restricted", False)
-            entries.append(SearchEntry(key=_key(instance), url=instance.get_absolute_url(), **doc))
+        fields = _entry_fields(searchable, instance)
+        if fields is not None:
+            entries.append(SearchEntry(key=_key(instance), **fields))
     with transaction.atomic():
         SearchEntry.objects.filter(key__in=[_key(i) for i in instances]).delete()
         SearchEntry.objects.bulk_create(entries)
@@ -169,13 +139,11 @@ def _on_delete(sender, instance, **kwargs):
 
 def connect_signals():
     post_migrate.connect(fts.ensure_all, dispatch_uid="diz-fts-triggers")
-    for label in DOCUMENTS:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"search-save-{label}")
-        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"search-delete-{label}")
+    for label, searchable in searchables().items():
+        post_save.connect(_on_save, sender=searchable.model, dispatch_uid=f"search-save-{label}")
+        post_delete.connect(
+            _on_delete, sender=searchable.model, dispatch_uid=f"search-delete-{label}"
+        )
 
 
 @transaction.atomic
@@ -183,18 +151,13 @@ def rebuild(stdout=None):
     """Rebuild every entry; for after bulk loads that bypass signals. One transaction, so
     searches never see a half-built index."""
     SearchEntry.objects.all().delete()
-    for label, func in DOCUMENTS.items():
-        try:
-            model = apps.get_model(label)
-        except LookupError:
-            continue
+    for searchable in searchables().values():
         batch = []
-        for instance in model._default_manager.iterator(chunk_size=2000):
-            doc = func(instance)
-            if doc is None:
+        for instance in searchable.model._default_manager.iterator(chunk_size=2000):
+            fields = _entry_fields(searchable, instance)
+            if fields is None:
                 continue
-            doc.setdefault("restricted", False)
-            batch.append(SearchEntry(key=_key(instance), url=instance.get_absolute_url(), **doc))
+            batch.append(SearchEntry(key=_key(instance), **fields))
             if len(batch) >= 2000:
                 SearchEntry.objects.bulk_create(batch)
                 batch = []
@@ -305,7 +268,7 @@ def search(q, user):
 
 def grouped(results, counts):
     groups = []
-    for kind, label in KIND_LABELS.items():
+    for kind, label in {s.kind: s.label for s in searchables().values()}.items():
         items = [r for r in results if r.kind == kind]
         if counts.get(kind):
             groups.append({"kind": kind, "label": label, "items": items, "total": counts[kind]})

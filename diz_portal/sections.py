@@ -1,4 +1,5 @@
-"""Page sections that apps contribute to each other's pages without importing each other.
+"""Page sections that apps contribute to each other's pages without importing each other
+(found by diz_portal/hooks.py).
 
 An app may define `sections.py` with any of the hooks below; each returns None or a dict with a
 `template` key and its context. A hook must run a fixed number of queries.
@@ -11,25 +12,17 @@ An app may define `sections.py` with any of the hooks below; each returns None o
   `label`, `count` and `url` (a filtered admin list); shown on the admin index when non-zero
 - partner_history(): the models with history that partner users change, for the admin's
   "recent changes by partners"
+- open_data(request): a section of the open data page; optional keys `contents` (a list of
+  (anchor, heading) for the page's contents list) and `alternates` (a list of dicts with
+  `type`, `title` and `href`: feeds for the page's <head>)
 """
 
-from importlib import import_module
-
-from django.conf import settings
+from diz_portal.hooks import hooks
 
 
 def _hooks(hook: str):
     """Each portal app's `hook` function from its sections.py, in PORTAL_APPS order."""
-    for app in settings.PORTAL_APPS:
-        try:
-            module = import_module(f"{app}.sections")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.sections":
-                raise
-            continue
-        func = getattr(module, hook, None)
-        if func is not None:
-            yield func
+    return hooks("sections", hook)
 
 
 def collect(hook: str, *args) -> list[dict]:

@@ -1,13 +1,17 @@
-"""/sitemap.xml: every public page. Partners-only and retired assets never appear."""
+"""/sitemap.xml: every public page. Partners-only and retired assets never appear.
+
+The index lists the site's own sections and content pages, then each app's sitemaps (the
+`sitemaps()` hook in its publishing.py, subclassing PortalSitemap); /sitemap-sections.xml
+lists the home page, then each app's section pages (its `sitemap_sections()` hook).
+"""
 
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from diz_portal.hooks import hooks
 from diz_portal.models import Page
 
 
@@ -23,15 +27,8 @@ class SectionSitemap(PortalSitemap):
     priority = 0.8
 
     def items(self):
-        return [
-            "home",
-            "partners:list",
-            "projects:list",
-            "assets:list",
-            "assets:data",
-            "events:list",
-            "events:past",
-        ]
+        names = [name for func in hooks("publishing", "sitemap_sections") for name in func()]
+        return ["home", *names]
 
     def location(self, item):
         return reverse(item)
@@ -45,43 +42,9 @@ class PageSitemap(PortalSitemap):
         return page.updated_at
 
 
-def _model(label):
-    return apps.get_model(label)
-
-
-class PartnerSitemap(PortalSitemap):
-    def items(self):
-        return _model("partners.Partner").objects.published().order_by("pk")
-
-
-class ProjectSitemap(PortalSitemap):
-    def items(self):
-        return _model("projects.Project").objects.published().order_by("pk")
-
-
-class AssetSitemap(PortalSitemap):
-    priority = 0.4
-
-    def items(self):
-        # The public view of the register, exactly as an anonymous visitor sees it.
-        return (
-            _model("assets.Asset")
-            .objects.visible_to(AnonymousUser())
-            .only("pk", "reference")
-            .order_by("pk")
-        )
-
-
-class EventSitemap(PortalSitemap):
-    def items(self):
-        return _model("events.Event").objects.published().order_by("pk")
-
-
-SITEMAPS = {
-    "sections": SectionSitemap,
-    "pages": PageSitemap,
-    "partners": PartnerSitemap,
-    "projects": ProjectSitemap,
-    "assets": AssetSitemap,
-    "events": EventSitemap,
-}
+def collect():
+    """{section: Sitemap class} for the index: the site's own, then every app's."""
+    sitemaps = {"sections": SectionSitemap, "pages": PageSitemap}
+    for func in hooks("publishing", "sitemaps"):
+        sitemaps.update(func())
+    return sitemaps

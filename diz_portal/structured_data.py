@@ -1,4 +1,8 @@
-"""schema.org JSON-LD for search engines: Event on event pages, Organization on partner pages."""
+"""schema.org JSON-LD for search engines: the <script> element that carries it.
+
+What each page says is its app's: the `structured_data(obj)` hook in the app's publishing.py
+(an Event on event pages, an Organization on partner pages), shown by `{% json_ld obj %}`.
+"""
 
 import json
 
@@ -6,21 +10,11 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from diz_portal.hooks import model_hook
 from diz_portal.validators import one_line
 
 # Escaped like Django's json_script, so text can never close the <script> element.
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-_EVENT_STATUS = {
-    "scheduled": "https://schema.org/EventScheduled",
-    "postponed": "https://schema.org/EventPostponed",
-    "cancelled": "https://schema.org/EventCancelled",
-}
-_ATTENDANCE = {
-    "in-person": "https://schema.org/OfflineEventAttendanceMode",
-    "online": "https://schema.org/OnlineEventAttendanceMode",
-    "hybrid": "https://schema.org/MixedEventAttendanceMode",
-}
 
 
 def _one_line(value):
@@ -39,64 +33,14 @@ def script(data: dict) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', SafeString(payload))
 
 
-def _absolute(path):
+def absolute(path):
+    """The full address of a path on the public site (never the host a request came to)."""
     return f"{settings.SITE_URL}{path}"
 
 
-def event_data(event) -> dict:
-    """Public facts only: the joining link is never published; the page URL stands in."""
-    url = _absolute(event.get_absolute_url())
-    places = []
-    if event.format != "online":
-        places.append(
-            {
-                "@type": "Place",
-                "name": event.venue_name or "Venue to be confirmed",
-                "address": {
-                    "@type": "PostalAddress",
-                    "streetAddress": " ".join(event.address.split()),
-                    "postalCode": event.postcode,
-                    "addressCountry": "GB",
-                },
-            }
-        )
-    if event.format != "in-person":
-        places.append({"@type": "VirtualLocation", "url": url})
-    return {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "name": event.title,
-        "description": event.summary,
-        "startDate": event.start.isoformat(),
-        "endDate": event.end.isoformat(),
-        "eventStatus": _EVENT_STATUS.get(event.status, _EVENT_STATUS["scheduled"]),
-        "eventAttendanceMode": _ATTENDANCE.get(event.format, _ATTENDANCE["in-person"]),
-        "location": places[0] if len(places) == 1 else places,
-        "organizer": [
-            {"@type": "Organization", "name": host.name, "url": _absolute(host.get_absolute_url())}
-            for host in event.hosts.all()
-        ],
-        "isAccessibleForFree": True,
-        "url": url,
-    }
-
-
-def partner_data(partner) -> dict:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": partner.name,
-        "description": partner.short_description,
-        "url": partner.website or _absolute(partner.get_absolute_url()),
-        "mainEntityOfPage": _absolute(partner.get_absolute_url()),
-        "memberOf": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": settings.SITE_URL,
-        },
-    }
-    if partner.contact_email:
-        data["email"] = partner.contact_email
-    if partner.logo:
-        data["logo"] = _absolute(partner.logo.url)
-    return {k: v for k, v in data.items() if v}
+def json_ld(obj) -> str:
+    """The <script> with `obj`'s JSON-LD, from its app's publishing.structured_data hook, or
+    an empty string when its app publishes none."""
+    func = model_hook(obj, "publishing", "structured_data")
+    data = func(obj) if func is not None else None
+    return script(data) if data else ""

@@ -6,8 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from diz_portal import catalogue, views
-from diz_portal.sitemaps import SITEMAPS
+from diz_portal import catalogue, sitemaps, views
 
 # The admin signs in through allauth, so its rate limits and two-factor step apply there too.
 admin.site.login = login_required(admin.site.login)
@@ -16,6 +15,8 @@ handler400 = "diz_portal.views.bad_request"
 handler403 = "diz_portal.views.permission_denied"
 handler404 = "diz_portal.views.page_not_found"
 handler500 = "diz_portal.views.server_error"
+
+SITEMAPS = sitemaps.collect()
 
 # Partner self-service: one "dashboard" namespace; each app prefixes its URL names.
 dashboard_patterns = [

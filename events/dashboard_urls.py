@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events import views
+from events import dashboard_views as views
 
 urlpatterns = [
     path("", views.dashboard_index, name="events-index"),

@@ -25,6 +25,11 @@ def new_manage_key():
     return secrets.token_urlsafe(16)
 
 
+def _not_after(later, earlier):
+    """True when both moments are set and `later` is not after `earlier`."""
+    return bool(later and earlier and later <= earlier)
+
+
 class EventSeries(models.Model):
     name = models.CharField(max_length=120, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
@@ -202,24 +207,32 @@ class Event(models.Model):
         errors = {}
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = "This address is used by the events pages; choose another."
-        if self.start and self.end and self.end <= self.start:
+        if _not_after(self.end, self.start):
             errors["end"] = "The end must be after the start."
-        if self.format != self.Format.ONLINE:
-            for name in ("venue_name", "address", "postcode"):
-                if not getattr(self, name).strip():
-                    label = self._meta.get_field(name).verbose_name
-                    errors[name] = f"Enter the {label}: it is needed unless the event is online."
-        upcoming = self.end is None or self.end > timezone.now()
-        if self.format != self.Format.IN_PERSON and not self.joining_link and upcoming:
+        errors.update(self._missing_place_errors())
+        if self._needs_joining_link():
             errors["joining_link"] = "Enter the joining link for an online or hybrid event."
-        if (
-            self.registration_opens
-            and self.registration_closes
-            and self.registration_closes <= self.registration_opens
-        ):
+        if _not_after(self.registration_closes, self.registration_opens):
             errors["registration_closes"] = "Registration must close after it opens."
         if errors:
             raise ValidationError(errors)
+
+    def _missing_place_errors(self):
+        """An in-person or hybrid event needs its venue, address and postcode."""
+        if self.format == self.Format.ONLINE:
+            return {}
+        return {
+            name: f"Enter the {self._meta.get_field(name).verbose_name}: it is needed unless "
+            "the event is online."
+            for name in ("venue_name", "address", "postcode")
+            if not getattr(self, name).strip()
+        }
+
+    def _needs_joining_link(self):
+        """An online or hybrid event that has not ended needs its joining link (a past one's
+        record may lack it)."""
+        upcoming = self.end is None or self.end > timezone.now()
+        return self.format != self.Format.IN_PERSON and not self.joining_link and upcoming
 
     # --- presentation ---------------------------------------------------------------------
 

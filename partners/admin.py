@@ -295,6 +295,17 @@ def attach_previous(rows):
     rows = list(rows)
     if not rows:
         return
+    wanted = _previous_history_ids(rows)
+    previous = PartnerChange.objects.in_bulk(set(wanted.values()))
+    links = _district_links({row.history_id for row in rows} | set(wanted.values()))
+    names = dict(District.objects.values_list("id", "name"))
+    for row in rows:
+        before = previous.get(wanted.get(row.history_id))
+        row.change_summary = _change_summary(row, before, links, names)
+
+
+def _previous_history_ids(rows):
+    """{history id of a row: history id of the same partner's version just before it}."""
     previous_ids = (
         PartnerChange.objects.filter(
             id__in={row.id for row in rows},
@@ -303,7 +314,6 @@ def attach_previous(rows):
         .order_by("id", "history_id")
         .values_list("id", "history_id")
     )
-    # For each row, the latest history id of the same partner before it.
     by_partner = {}
     for partner_id, history_id in previous_ids:
         by_partner.setdefault(partner_id, []).append(history_id)
@@ -312,33 +322,44 @@ def attach_previous(rows):
         earlier = [h for h in by_partner.get(row.id, []) if h < row.history_id]
         if earlier:
             wanted[row.history_id] = earlier[-1]
-    previous = PartnerChange.objects.in_bulk(set(wanted.values()))
+    return wanted
+
+
+def _district_links(history_ids):
+    """{history id: set of district ids} from the historical many-to-many table."""
     through = apps.get_model("partners", "HistoricalPartner_districts")
     links = {}
-    history_ids = {row.history_id for row in rows} | set(wanted.values())
     for history_id, district_id in through.objects.filter(history_id__in=history_ids).values_list(
         "history_id", "district_id"
     ):
         links.setdefault(history_id, set()).add(district_id)
-    names = dict(District.objects.values_list("id", "name"))
-    for row in rows:
-        before = previous.get(wanted.get(row.history_id))
-        if before is None:
-            row.change_summary = "Created" if row.history_type == "+" else ""
-            continue
-        fields = row.diff_against(before, excluded_fields=["districts"]).changed_fields
-        labels = [str(Partner._meta.get_field(name).verbose_name) for name in fields]
-        old, new = links.get(before.history_id, set()), links.get(row.history_id, set())
-        if old != new:
-            added = ", ".join(sorted(names.get(d, "?") for d in new - old))
-            removed = ", ".join(sorted(names.get(d, "?") for d in old - new))
-            detail = "; ".join(
-                part
-                for part in (added and f"added {added}", removed and f"removed {removed}")
-                if part
-            )
-            labels.append(f"districts ({detail})")
-        row.change_summary = ", ".join(labels) or "no field changed"
+    return links
+
+
+def _districts_change(old, new, names):
+    """'districts (added X; removed Y)', or "" when the districts are the same."""
+    if old == new:
+        return ""
+    added = ", ".join(sorted(names.get(d, "?") for d in new - old))
+    removed = ", ".join(sorted(names.get(d, "?") for d in old - new))
+    detail = "; ".join(
+        part for part in (added and f"added {added}", removed and f"removed {removed}") if part
+    )
+    return f"districts ({detail})"
+
+
+def _change_summary(row, before, links, names):
+    """What changed from `before` (None: no earlier version) to this history row."""
+    if before is None:
+        return "Created" if row.history_type == "+" else ""
+    fields = row.diff_against(before, excluded_fields=["districts"]).changed_fields
+    labels = [str(Partner._meta.get_field(name).verbose_name) for name in fields]
+    districts = _districts_change(
+        links.get(before.history_id, set()), links.get(row.history_id, set()), names
+    )
+    if districts:
+        labels.append(districts)
+    return ", ".join(labels) or "no field changed"
 
 
 @admin.register(District)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from partners import views
+from partners import dashboard_views as views
 
 urlpatterns = [
     path("", views.dashboard, name="index"),

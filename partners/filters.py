@@ -1,16 +1,17 @@
 import django_filters
-from django.db.models import Q
 
-from diz_portal.filters import SlugChoiceFilter
+from diz_portal.filters import SlugChoiceFilter, WordsFilter
 from partners.models import District, Partner, Sector
 
 SEARCH_MAX_LENGTH = 100
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    # Ten words is plenty for a directory of partners.
+    q = WordsFilter(
+        fields=["name", "short_description", "description"],
+        max_words=10,
         label="Search",
-        method="search",
         max_length=SEARCH_MAX_LENGTH,
         help_text="Words in a partner's name or description.",
         error_messages={
@@ -35,13 +36,3 @@ class PartnerFilter(django_filters.FilterSet):
     class Meta:
         model = Partner
         fields = ["q", "sector", "district"]
-
-    def search(self, queryset, name, value):
-        # Every word must appear somewhere; ten words is plenty for a directory of partners.
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(short_description__icontains=word)
-                | Q(description__icontains=word)
-            )
-        return queryset

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from diz_portal import sections
 from diz_portal.catalogue import csv_response
 from partners.filters import PartnerFilter
-from partners.forms import AcceptInvitationForm, PartnerProfileForm
+from partners.forms import AcceptInvitationForm
 from partners.models import Invitation, InvitationUnusable, Partner
 
 PAGE_SIZE = 24
@@ -73,40 +72,6 @@ def export_csv(request):
         for partner in partners
     )
     return csv_response(header, rows, "diz-partners.csv")
-
-
-@login_required
-@require_safe
-def dashboard(request):
-    partners = list(Partner.objects.for_user(request.user).order_by("name"))
-    return render(
-        request,
-        "partners/dashboard.html",
-        {"partners": partners, "sections": sections.collect("dashboard", request, partners)},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def partner_edit(request, slug):
-    # Membership is checked here, on the server: another partner's profile is a 404.
-    queryset = Partner.objects.for_user(request.user).prefetch_related("districts")
-    partner = get_object_or_404(queryset, slug=slug)
-    saved_logo_url = partner.logo.url if partner.logo else ""  # before the form touches it
-    form = PartnerProfileForm(request.POST or None, request.FILES or None, instance=partner)
-    if request.method == "POST" and form.is_valid():
-        partner._change_reason = "Edited on the partner dashboard"
-        form.save()
-        messages.success(request, f"The profile of {partner.name} is saved and now public.")
-        return redirect("dashboard:index")
-    status = 400 if form.errors else 200
-    context = {
-        "partner": partner,
-        "form": form,
-        "saved_logo_url": saved_logo_url,
-        "programme_email": settings.PROGRAMME_MANAGER_EMAIL,
-    }
-    return render(request, "partners/partner_form.html", context, status=status)
 
 
 @never_cache

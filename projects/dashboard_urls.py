@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects import views
+from projects import dashboard_views as views
 
 urlpatterns = [
     path("", views.dashboard_list, name="projects-list"),

@@ -1,7 +1,6 @@
 import django_filters
-from django.db.models import Q
 
-from diz_portal.filters import SlugChoiceFilter
+from diz_portal.filters import SlugChoiceFilter, WordsFilter
 from partners.models import District, Partner
 from projects.models import Project, Theme
 
@@ -9,9 +8,10 @@ from projects.models import Project, Theme
 class ProjectFilter(django_filters.FilterSet):
     SORT_CHOICES = [("newest", "Newest first"), ("title", "Title (A to Z)")]
 
-    q = django_filters.CharFilter(
+    q = WordsFilter(
+        fields=["title", "summary", "body"],
+        max_words=10,
         label="Search",
-        method="search",
         max_length=200,
         help_text="Words in the title, summary or description.",
         error_messages={"max_length": "Enter a search of 200 characters or fewer"},
@@ -57,13 +57,6 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = ["q", "status", "theme", "partner", "district", "sort"]
-
-    def search(self, queryset, name, value):
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        return queryset
 
     def lead_or_participant(self, queryset, name, value):
         return queryset.involving(value)

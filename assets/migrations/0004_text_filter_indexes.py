@@ -20,6 +20,8 @@ from django.db import migrations
 from diz_portal import fts
 
 COLUMNS = ["reference", "name", "address", "postcode"]
+# The SQLite index as this migration made it (assets.filters.TEXT_INDEX is the live one).
+FTS_INDEX = fts.Index("assets_asset_fts", "assets_asset", tuple(COLUMNS))
 ORDER_INDEXES = {
     "asset_public_order_idx": "visibility = 'public' AND retired_at IS NULL",
     "asset_active_order_idx": "retired_at IS NULL",
@@ -39,7 +41,7 @@ def create(apps, schema_editor):
                 f"CREATE INDEX IF NOT EXISTS {name} ON assets_asset (reference) WHERE {condition}"
             )
     else:
-        fts.ensure(connection, fts.ASSETS)
+        fts.ensure(connection, FTS_INDEX)
 
 
 def remove(apps, schema_editor):
@@ -50,7 +52,7 @@ def remove(apps, schema_editor):
         for name in ORDER_INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
     else:
-        fts.drop(connection, fts.ASSETS)
+        fts.drop(connection, FTS_INDEX)
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ import secrets
 
 from django.db import migrations
 
-from assets.working_days import add_working_days
+from diz_portal.working_days import add_working_days
 
 
 def forwards(apps, schema_editor):

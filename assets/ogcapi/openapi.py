@@ -1,9 +1,10 @@
 """The OpenAPI 3.0 definition of the OGC API (its `service-desc`), built from the same column
 list and filter as the API itself, so the document cannot drift from what the server does."""
 
-from assets.columns import BOOLEAN_COLUMNS, COLUMNS, LICENCE_NAME, LICENCE_URL
+from assets.columns import BOOLEAN_COLUMNS, COLUMNS
 from assets.filters import AssetFilter
 from assets.ogcapi import views
+from diz_portal.catalogue import LICENCE_NAME, LICENCE_URL
 
 # assets.columns types, as JSON Schema. Anything not listed is a string.
 _NUMBERS = {"latitude", "longitude", "height_m", "mounting_height_m"}

@@ -28,10 +28,11 @@ from django.views.decorators.http import require_safe
 from pyproj import Transformer
 
 from assets import exports
-from assets.columns import ATTRIBUTION, COLUMNS, LICENCE_NAME, LICENCE_URL
+from assets.columns import ATTRIBUTION, COLUMNS
 from assets.filters import AssetFilter
 from assets.models import Asset
 from diz_portal.cache import query_key, versioned
+from diz_portal.catalogue import LICENCE_NAME, LICENCE_URL
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 BNG = "http://www.opengis.net/def/crs/EPSG/0/27700"
@@ -370,6 +371,18 @@ def parse_offset(value):
 
 def parse_bbox(value, crs):
     """(min x, min y, max x, max y) in `crs`, from 4 numbers (or 6, heights ignored)."""
+    min_x, min_y, max_x, max_y = _bbox_numbers(value)
+    if crs == CRS84:
+        _check_crs84_bbox(min_x, min_y, max_x, max_y)
+    else:
+        _check_bng_bbox(min_x, min_y, max_x, max_y)
+    if min_x > max_x or min_y > max_y:
+        raise _invalid("bbox", "bbox minimums must not be greater than its maximums.")
+    return min_x, min_y, max_x, max_y
+
+
+def _bbox_numbers(value):
+    """The four corner numbers of a bbox of 4 numbers, or 6 with heights (dropped)."""
     parts = value.split(",")
     if len(parts) not in (4, 6):
         raise _invalid("bbox", "bbox must be 4 numbers: min x, min y, max x, max y.")
@@ -379,25 +392,26 @@ def parse_bbox(value, crs):
         raise _invalid("bbox", "bbox must be 4 numbers: min x, min y, max x, max y.") from None
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    min_x, min_y, max_x, max_y = numbers
-    if crs == CRS84:
-        if not (-180 <= min_x <= 180 and -180 <= max_x <= 180):
-            raise _invalid("bbox", "bbox longitudes must be between -180 and 180.")
-        if not (-90 <= min_y <= 90 and -90 <= max_y <= 90):
-            raise _invalid("bbox", "bbox latitudes must be between -90 and 90.")
-    else:
-        lo_x, lo_y, hi_x, hi_y = BNG_BOUNDS
-        if not all(lo_x <= x <= hi_x for x in (min_x, max_x)) or not all(
-            lo_y <= y <= hi_y for y in (min_y, max_y)
-        ):
-            raise _invalid(
-                "bbox",
-                "bbox in EPSG:27700 must be eastings from 0 to 700000 and northings from 0 to "
-                "1300000 metres.",
-            )
-    if min_x > max_x or min_y > max_y:
-        raise _invalid("bbox", "bbox minimums must not be greater than its maximums.")
-    return min_x, min_y, max_x, max_y
+    return numbers
+
+
+def _check_crs84_bbox(min_x, min_y, max_x, max_y):
+    if not (-180 <= min_x <= 180 and -180 <= max_x <= 180):
+        raise _invalid("bbox", "bbox longitudes must be between -180 and 180.")
+    if not (-90 <= min_y <= 90 and -90 <= max_y <= 90):
+        raise _invalid("bbox", "bbox latitudes must be between -90 and 90.")
+
+
+def _check_bng_bbox(min_x, min_y, max_x, max_y):
+    lo_x, lo_y, hi_x, hi_y = BNG_BOUNDS
+    if not all(lo_x <= x <= hi_x for x in (min_x, max_x)) or not all(
+        lo_y <= y <= hi_y for y in (min_y, max_y)
+    ):
+        raise _invalid(
+            "bbox",
+            "bbox in EPSG:27700 must be eastings from 0 to 700000 and northings from 0 to "
+            "1300000 metres.",
+        )
 
 
 def _in_bbox(queryset, bbox, crs):

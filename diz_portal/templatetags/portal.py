@@ -1,5 +1,6 @@
 from django import template
 
+from diz_portal import structured_data
 from diz_portal.markdown import render_markdown
 
 register = template.Library()
@@ -11,14 +12,6 @@ def markdown(text):
 
 
 @register.simple_tag
-def event_jsonld(event):
-    from diz_portal.structured_data import event_data, script
-
-    return script(event_data(event))
-
-
-@register.simple_tag
-def partner_jsonld(partner):
-    from diz_portal.structured_data import partner_data, script
-
-    return script(partner_data(partner))
+def json_ld(obj):
+    """schema.org JSON-LD for the page's main object, as its app publishes it."""
+    return structured_data.json_ld(obj)

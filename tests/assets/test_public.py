@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from assets.columns import COLUMN_NAMES, LICENCE_URL
+from assets.columns import COLUMN_NAMES
 from assets.models import Asset
+from diz_portal.catalogue import LICENCE_URL
 from tests import factories
 from tests.assets.factories import make_asset, make_assets
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Q
 
-from assets.filters import SEARCH_FIELDS, AssetFilter
+from assets.filters import SEARCH_FIELDS, TEXT_INDEX, AssetFilter
 from assets.models import Asset
 from diz_portal import fts, search
 from diz_portal.filters import every_word
@@ -105,7 +105,7 @@ def test_a_table_rebuild_that_drops_the_triggers_is_repaired_after_migrate(asset
     """Django alters a SQLite table by copying it to a new one: the triggers go with the
     old one. After migrate, fts.ensure_all puts them back and rebuilds the index."""
     with connection.cursor() as cursor:
-        for trigger in fts.ASSETS.triggers():
+        for trigger in TEXT_INDEX.triggers():
             cursor.execute(f"DROP TRIGGER {trigger}")
     Asset.objects.filter(reference="BET-LD-0004").update(name="Renamed while unguarded")
     fts.ensure_all(using="default")

@@ -95,11 +95,3 @@ def test_programme_manager_group_holds_portal_permissions(manager):
     assert {"change_sitecontent", "add_page", "delete_page", "view_page"} <= codenames
     assert {"add_partner", "change_partner", "view_historicalpartner"} <= codenames
     assert not manager.is_superuser
-
-
-@pytest.mark.django_db
-def test_bench_refuses_a_database_that_is_not_a_bench_database():
-    from django.core.management import CommandError, call_command
-
-    with pytest.raises(CommandError, match="must contain 'bench'"):
-        call_command("bench", "--skip-load")

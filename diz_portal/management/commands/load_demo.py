@@ -1,11 +1,9 @@
-from importlib import import_module
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from diz_portal.hooks import app_modules, hooks
 from diz_portal.roles import PROGRAMME_MANAGER_GROUP
 
 DEMO_PASSWORD = "diz-demo-2026!"  # noqa: S105 - demo accounts only, printed on purpose
@@ -22,13 +20,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         # Each app's demo.load() is idempotent and runs in dependency order.
-        for app in settings.PORTAL_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
+        for module in app_modules("demo"):
             module.load(stdout=self.stdout)
         self.create_accounts()
 
@@ -52,8 +44,10 @@ class Command(BaseCommand):
             partner_user.save()
         for user in (manager, partner_user):
             self.verify_email(user)
-        link_demo_member = getattr(import_module("partners.demo"), "link_demo_member", None)
-        partner_name = link_demo_member(partner_user) if link_demo_member else None
+        # The app that owns memberships makes the demo partner user a member (partners/demo.py).
+        partner_name = next(
+            (link(partner_user) for link in hooks("demo", "link_demo_member")), None
+        )
 
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for both: {DEMO_PASSWORD})"))
         self.stdout.write(

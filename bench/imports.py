@@ -1,4 +1,4 @@
-"""`make bench`'s import figures: a 100,000-row file checked and applied by a real worker.
+"""The benchmark's import figures: a 100,000-row file checked and applied by a real worker.
 
 Measures what a county's data officer and everyone else on the site would notice: how long the
 check and the apply take, the worker's peak memory growth, and, while the worker runs, the
@@ -21,8 +21,14 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from assets.columns import IMPORT_COLUMNS
+from assets.models import Asset, AssetImport
+from bench import BenchError
+from diz_portal.cache import bump
+from events.models import Event, Registration
+from partners.models import Partner
 
 N_ROWS = 100_000
 PREFIX = "IMP-"
@@ -68,8 +74,6 @@ def _rss_mb(pid, field):
 
 
 def _registration_event():
-    from events.models import Event
-
     for event in Event.objects.upcoming().with_counts().order_by("start")[:200]:
         if event.published and not event.registration_problem():
             return event
@@ -116,9 +120,6 @@ class Sampler:
 
 def measure(stdout):
     """Rows for the bench table: (what, URL, size, measured, target)."""
-    from assets.models import AssetImport
-    from partners.models import Partner
-
     owner = Partner.objects.filter(slug__startswith="bench-").order_by("pk").first()
     remove_imported()
     text = street_lights_csv()
@@ -147,7 +148,7 @@ def measure(stdout):
             check_s = time.perf_counter() - started
             batch.refresh_from_db()
             if batch.status != AssetImport.Status.CHECKED:
-                raise RuntimeError(f"The bench import did not check cleanly: {batch.summary}")
+                raise BenchError(f"The bench import did not check cleanly: {batch.summary}")
             started = time.perf_counter()
             batch.confirm()
             _run_phase(batch, "apply", sampler, {"confirmed", "applying"}, until_task_done=True)
@@ -161,7 +162,7 @@ def measure(stdout):
         except subprocess.TimeoutExpired:
             worker.kill()
     if batch.status != AssetImport.Status.APPLIED:
-        raise RuntimeError(f"The bench import was not applied: {batch.error}")
+        raise BenchError(f"The bench import was not applied: {batch.error}")
     total = check_s + apply_s
     size = f"{N_ROWS:,} rows"
     rows = [
@@ -193,10 +194,6 @@ def _verdict(met, target):
 
 
 def _run_phase(batch, phase, sampler, running, *, until_task_done=False):
-    from django_tasks_db.models import DBTaskResult
-
-    from assets.models import AssetImport
-
     deadline = time.monotonic() + TIMEOUT_S
     while time.monotonic() < deadline:
         status = AssetImport.objects.filter(pk=batch.pk).values_list("status", flat=True).get()
@@ -212,15 +209,11 @@ def _run_phase(batch, phase, sampler, running, *, until_task_done=False):
             return
         sampler.page(phase)
         time.sleep(0.05)
-    raise RuntimeError(f"The bench import's {phase} took over {TIMEOUT_S} s")
+    raise BenchError(f"The bench import's {phase} took over {TIMEOUT_S} s")
 
 
 def remove_imported():
     """Take the bench import's assets (and their history and search entries) out again."""
-    from assets.models import Asset
-    from diz_portal.cache import bump
-    from events.models import Registration
-
     asset, history = Asset._meta.db_table, Asset.history.model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
