@@ -4,11 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from assets.dashboard_views import import_context
-from assets.forms import ImportForm
+from assets.forms import AgreementForm, ImportForm
 from assets.models import (
+    Agreement,
     Asset,
     AssetImport,
     Enquiry,
@@ -16,6 +18,7 @@ from assets.models import (
     EnquiryNote,
     validate_no_nul,
 )
+from diz_portal.documents import describe, document_response
 from diz_portal.history import PortalHistoryAdmin
 
 
@@ -224,8 +227,9 @@ class EnquiryAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         moves = Enquiry.MOVES.get(self.instance.status, []) if self.instance.pk else []
+        # "Agreed" comes from recording the agreement ("Record the agreement" on this page).
         self.fields["move_to"].choices = [("", "Leave as it is")] + [
-            (status.value, status.label) for status in moves
+            (status.value, status.label) for status in moves if status not in Enquiry.BY_AGREEMENT
         ]
 
     def clean_move_to(self):
@@ -289,12 +293,12 @@ class EnquiryAdmin(PortalHistoryAdmin):
     ]  # fmt: skip
     list_select_related = ["owner", "request"]
     readonly_fields = [
-        "owner", "status", "operator", "organisation", "operator_email", "install",
-        "wanted_by", "message", "asset_list", "created_at", "due_at", "first_response_at",
-        "reminder_sent_at", "escalated_at", "closed_at", "waited",
+        "owner", "status", "agreement_link", "operator", "organisation", "operator_email",
+        "install", "wanted_by", "message", "asset_list", "created_at", "due_at",
+        "first_response_at", "reminder_sent_at", "escalated_at", "closed_at", "waited",
     ]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["owner", "status", "move_to", "stage_note"]}),
+        (None, {"fields": ["owner", "status", "move_to", "stage_note", "agreement_link"]}),
         (
             "The operator's request",
             {
@@ -329,10 +333,75 @@ class EnquiryAdmin(PortalHistoryAdmin):
     view_on_site = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("request", "owner")
+        return super().get_queryset(request).select_related("request", "owner", "agreement")
 
     def has_add_permission(self, request):
         return False  # enquiries come from operators' baskets
+
+    @admin.display(description="agreement")
+    def agreement_link(self, obj):
+        agreement = obj.agreement_or_none
+        if agreement is not None:
+            return format_html(
+                '<a href="{}">From {} for {} months</a>',
+                reverse("admin:assets_agreement_change", args=[agreement.pk]),
+                f"{agreement.starts_on:%d %B %Y}",
+                agreement.term_months,
+            )
+        if obj.can_record_agreement:
+            return format_html(
+                '<a href="{}">Record the agreement</a> (the enquiry becomes agreed and its '
+                "assets in use)",
+                reverse("admin:assets_enquiry_agreement", args=[obj.pk]),
+            )
+        return "None: an agreement can be recorded once terms are offered"
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/agreement/",
+                self.admin_site.admin_view(self.record_agreement_view),
+                name="assets_enquiry_agreement",
+            )
+        ]
+        return own + super().get_urls()
+
+    def record_agreement_view(self, request, pk):
+        """The same form and Enquiry.agree as the owner's dashboard, for the programme team."""
+        if not (
+            self.has_change_permission(request) and request.user.has_perm("assets.add_agreement")
+        ):
+            raise PermissionDenied
+        enquiry = get_object_or_404(
+            Enquiry.objects.select_related("request", "owner", "agreement"), pk=pk
+        )
+        change_url = reverse("admin:assets_enquiry_change", args=[enquiry.pk])
+        if not enquiry.can_record_agreement:
+            self.message_user(
+                request,
+                "An agreement can only be recorded once terms have been offered: this enquiry "
+                f"is {enquiry.get_status_display().lower()}.",
+                messages.ERROR,
+            )
+            return redirect(change_url)
+        form = AgreementForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid() and form.agree(enquiry, request.user):
+            self.message_user(
+                request,
+                "The agreement is recorded, the enquiry is agreed and its assets are now in use. "
+                "The operator has been emailed.",
+                messages.SUCCESS,
+            )
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Record the agreement for enquiry {enquiry.pk}",
+            "enquiry": enquiry,
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "assets/admin/record_agreement.html", context)
 
     @admin.display(description="operator", ordering="request__name")
     def operator(self, obj):
@@ -382,6 +451,133 @@ class EnquiryAdmin(PortalHistoryAdmin):
             EnquiryNote.objects.create(
                 enquiry=obj, note=form.cleaned_data["stage_note"], author=request.user
             )
+
+
+class EndingSoonFilter(admin.SimpleListFilter):
+    title = "end date"
+    parameter_name = "ending"
+
+    def lookups(self, request, model_admin):
+        return [("90", "Ending within 90 days"), ("ended", "Ended")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "90":
+            return queryset.ending_within(90)
+        if self.value() == "ended":
+            return queryset.filter(ends_on__lt=timezone.localdate())
+        return queryset
+
+
+class SignedCopyWidget(forms.ClearableFileInput):
+    """The signed copy is private: the "Currently" link goes to the admin's checked download
+    view, never to a storage URL (the private storage has none)."""
+
+    def __init__(self, *args, download_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.download_url = download_url
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", ""))  # never value.url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _Download(self.download_url, describe(value))
+        return context
+
+
+class _Download:
+    def __init__(self, url, summary):
+        self.url, self.summary = url, summary
+
+    def __str__(self):
+        return f"Download the signed copy ({self.summary})"
+
+    def __bool__(self):
+        return True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(PortalHistoryAdmin):
+    """The agreements register: every recorded agreement with its owner, operator, assets and
+    dates. Agreements are recorded from their enquiry (Enquiry.agree), never added here."""
+
+    list_display = [
+        "__str__", "owner", "operator", "asset_count", "starts_on", "ends_on", "has_signed_copy",
+    ]  # fmt: skip
+    list_filter = [EndingSoonFilter, ("enquiry__owner", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reference", "enquiry__request__organisation", "enquiry__owner__name"]
+    list_select_related = ["enquiry__owner", "enquiry__request"]
+    date_hierarchy = "starts_on"
+    fields = [
+        "enquiry_link", "owner", "operator", "asset_count", "starts_on", "term_months", "ends_on",
+        "reference", "notes", "signed_copy", "created_at",
+    ]  # fmt: skip
+    readonly_fields = [
+        "enquiry_link", "owner", "operator", "asset_count", "ends_on", "created_at",
+    ]  # fmt: skip
+    view_on_site = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_register()
+
+    def has_add_permission(self, request):
+        return False  # recorded on the enquiry, which moves it to agreed
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the enquiry stays agreed: correct the agreement instead
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "signed_copy" in form.base_fields:
+            form.base_fields["signed_copy"].widget = SignedCopyWidget(
+                download_url=reverse("admin:assets_agreement_signed_copy", args=[obj.pk])
+            )
+        return form
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/signed-copy/",
+                self.admin_site.admin_view(self.signed_copy_view),
+                name="assets_agreement_signed_copy",
+            )
+        ]
+        return own + super().get_urls()
+
+    def signed_copy_view(self, request, pk):
+        agreement = get_object_or_404(Agreement.objects.exclude(signed_copy=""), pk=pk)
+        if not self.has_view_permission(request, agreement):
+            raise PermissionDenied
+        return document_response(agreement.signed_copy, agreement.download_name)
+
+    @admin.display(description="enquiry")
+    def enquiry_link(self, obj):
+        return format_html(
+            '<a href="{}">Enquiry {}</a>',
+            reverse("admin:assets_enquiry_change", args=[obj.enquiry_id]),
+            obj.enquiry_id,
+        )
+
+    @admin.display(description="owner", ordering="enquiry__owner__name")
+    def owner(self, obj):
+        return obj.enquiry.owner.name
+
+    @admin.display(description="operator", ordering="enquiry__request__organisation")
+    def operator(self, obj):
+        return obj.enquiry.request.organisation
+
+    @admin.display(description="assets", ordering="asset_count")
+    def asset_count(self, obj):
+        return obj.asset_count
+
+    @admin.display(description="signed copy", boolean=True)
+    def has_signed_copy(self, obj):
+        return bool(obj.signed_copy)
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = "Edited in the agreements register"
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(AssetImport)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("import/<int:pk>/status.json", views.asset_import_status, name="assets-import-status"),
     path("enquiries/", views.enquiry_list, name="assets-enquiries"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="assets-enquiry"),
+    path(
+        "enquiries/<int:pk>/agreement/signed-copy/",
+        views.agreement_signed_copy,
+        name="assets-agreement-copy",
+    ),
     path("<str:reference>/edit/", views.asset_edit, name="assets-edit"),
     path("<str:reference>/retire/", views.asset_retire, name="assets-retire"),
 ]

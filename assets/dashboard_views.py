@@ -13,8 +13,16 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assets.forms import AssetForm, EnquiryMessageForm, EnquiryStageForm, ImportForm
-from assets.models import Asset, AssetImport, Enquiry
+from assets.forms import (
+    AgreementForm,
+    AssetForm,
+    EnquiryMessageForm,
+    EnquiryStageForm,
+    ImportForm,
+    SignedCopyForm,
+)
+from assets.models import Agreement, Asset, AssetImport, Enquiry
+from diz_portal.documents import document_response
 from partners.models import Partner
 
 PAGE_SIZE = 50
@@ -180,62 +188,130 @@ def enquiry_list(request):
     return render(request, "assets/dashboard/enquiry_list.html", {"page": page})
 
 
+REPLY_LABEL = "Your reply to the operator"
+
+
+def _post_reply(request, enquiry, agreement):
+    form = EnquiryMessageForm(request.POST, label=REPLY_LABEL)
+    if form.is_valid():
+        try:
+            enquiry.add_message(form.cleaned_data["body"], from_operator=False, author=request.user)
+        except ValidationError as error:
+            form.add_error("body", error.messages[0])
+        else:
+            return form, "Your reply has been sent to the operator."
+    return form, None
+
+
+def _post_stage(request, enquiry, agreement):
+    form = EnquiryStageForm(request.POST, enquiry=enquiry)
+    if form.is_valid():
+        try:
+            enquiry.move_to(
+                form.cleaned_data["status"], note=form.cleaned_data["note"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("status", error.messages[0])
+        else:
+            stage = enquiry.get_status_display().lower()
+            return form, f"The enquiry is now {stage}. We have emailed the operator."
+    return form, None
+
+
+def _post_agreement(request, enquiry, agreement):
+    form = AgreementForm(request.POST, request.FILES, prefix="agreement")
+    if form.is_valid() and form.agree(enquiry, request.user):
+        return form, (
+            "The agreement is recorded, the enquiry is agreed and its assets are now in use. "
+            "We have emailed the operator."
+        )
+    return form, None
+
+
+def _post_signed_copy(request, enquiry, agreement):
+    form = SignedCopyForm(request.POST, request.FILES, instance=agreement, prefix="copy")
+    if form.is_valid():
+        agreement._change_reason = "Signed copy added on the partner dashboard"
+        agreement._history_user = request.user
+        form.save()
+        return form, "The signed copy is saved."
+    # The page shows the agreement as stored, not the file that was refused.
+    agreement.signed_copy = agreement._stored_signed_copy or ""
+    return form, None
+
+
+# The enquiry page's forms: action posted -> (form it fills, handler returning the bound form
+# and, when it worked, the message to show).
+ENQUIRY_ACTIONS = {
+    "reply": ("reply", _post_reply),
+    "stage": ("stage", _post_stage),
+    "agreement": ("agreement", _post_agreement),
+    "signed_copy": ("copy", _post_signed_copy),
+}
+
+
+def _enquiry_forms(enquiry, agreement):
+    """The empty forms the page offers now (None: not at this stage)."""
+    return {
+        "reply": EnquiryMessageForm(label=REPLY_LABEL),
+        "stage": EnquiryStageForm(enquiry=enquiry),
+        # Once terms are offered the agreement can be recorded; once recorded, its copy added.
+        "agreement": AgreementForm(prefix="agreement") if enquiry.can_record_agreement else None,
+        "copy": SignedCopyForm(instance=agreement, prefix="copy") if agreement else None,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def enquiry_detail(request, pk):
     """One enquiry to the user's organisation: the operator's request, the assets, the thread
-    (reply), and the stage (move it on)."""
+    (reply), the stage (move it on) and, once terms are offered, the signed agreement."""
     partners = _partners(request)
     enquiry = get_object_or_404(
-        Enquiry.objects.for_partners(partners).select_related("request", "owner"), pk=pk
+        Enquiry.objects.for_partners(partners).select_related("request", "owner", "agreement"),
+        pk=pk,
     )
-    reply = EnquiryMessageForm(label="Your reply to the operator")
-    stage = EnquiryStageForm(enquiry=enquiry)
+    agreement = enquiry.agreement_or_none  # selected with the enquiry: no query
+    forms = _enquiry_forms(enquiry, agreement)
     action = request.POST.get("action") if request.method == "POST" else None
-    if action == "reply":
-        reply = EnquiryMessageForm(request.POST, label="Your reply to the operator")
-        if reply.is_valid():
-            try:
-                enquiry.add_message(
-                    reply.cleaned_data["body"], from_operator=False, author=request.user
-                )
-            except ValidationError as error:
-                reply.add_error("body", error.messages[0])
-            else:
-                messages.success(request, "Your reply has been sent to the operator.")
-                return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
-    elif action == "stage":
-        stage = EnquiryStageForm(request.POST, enquiry=enquiry)
-        if stage.is_valid():
-            try:
-                enquiry.move_to(
-                    stage.cleaned_data["status"], note=stage.cleaned_data["note"], by=request.user
-                )
-            except ValidationError as error:
-                stage.add_error("status", error.messages[0])
-            else:
-                messages.success(
-                    request,
-                    f"The enquiry is now {enquiry.get_status_display().lower()}. We have "
-                    "emailed the operator.",
-                )
-                return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
-    elif action is not None:
-        return render(request, "errors/400.html", status=400)
+    if action is not None:
+        name, handle = ENQUIRY_ACTIONS.get(action, (None, None))
+        if forms.get(name) is None:
+            return render(request, "errors/400.html", status=400)
+        forms[name], done = handle(request, enquiry, agreement)
+        if done:
+            messages.success(request, done)
+            return redirect("dashboard:assets-enquiry", pk=enquiry.pk)
+    shown = [form for form in forms.values() if form is not None]
+    failed = [form for form in shown if form.errors]
     context = {
         "enquiry": enquiry,
         "request_obj": enquiry.request,
         "assets": enquiry.assets.select_related("district").order_by("reference"),
         "thread": enquiry.messages.select_related("author"),
         "notes": enquiry.notes.select_related("author"),
-        "reply_form": reply,
-        "stage_form": stage,
-        "form": reply if reply.errors else stage,  # the one whose errors the summary shows
+        "reply_form": forms["reply"],
+        "stage_form": forms["stage"],
+        "agreement_form": forms["agreement"],
+        "copy_form": forms["copy"],
+        "agreement": agreement,
+        "form": failed[0] if failed else forms["stage"],  # whose errors the summary shows
     }
-    failed = bool(reply.errors or stage.errors)
     return render(
         request,
         "assets/dashboard/enquiry_detail.html",
         context,
         status=400 if failed else 200,
     )
+
+
+@login_required
+@require_safe
+def agreement_signed_copy(request, pk):
+    """The signed copy of an agreement of the user's organisation: private, so only through
+    here (another organisation's, or none: 404)."""
+    agreement = get_object_or_404(
+        Agreement.objects.for_partners(_partners(request)).exclude(signed_copy=""),
+        enquiry_id=pk,
+    )
+    return document_response(agreement.signed_copy, agreement.download_name)

@@ -5,13 +5,15 @@ use. Every one is marked "Illustrative"; the hospital rooftops are partners-only
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from assets import importer
 from assets.columns import COLUMN_NAMES
-from assets.models import Asset
+from assets.models import Asset, Enquiry, EnquiryRequest
 from partners.models import District, Partner, Sector
 
 SOURCE = Path(__file__).parent / "demo_data" / "illustrative-assets.csv"
@@ -311,10 +313,114 @@ def _ensure_partners():
 
 @transaction.atomic
 def load(stdout=None):
-    text = convert(SOURCE.read_text(encoding="utf-8"), slugs=_ensure_partners())
+    slugs = _ensure_partners()
+    text = convert(SOURCE.read_text(encoding="utf-8"), slugs=slugs)
     result = importer.import_file(text.encode("utf-8"))
     if not result.ok:
         raise RuntimeError("Demo assets did not load: " + "; ".join(map(str, result.problems)))
     if stdout:
         stdout.write(f"Assets ready (illustrative): {result.summary}")
+    load_brokerage(slugs, stdout=stdout)
     return result
+
+
+# The demo partner user's organisation (partners.demo.DEMO_MEMBER_PARTNER): one agreed enquiry
+# with its agreement, and one at "terms offered" so the agreement form can be tried.
+BROKERAGE_OWNER = "epping-forest-district-council"
+DEMO_OPERATOR = {
+    "name": "Alex Example",
+    "organisation": "Illustrative Networks Ltd (demo operator)",
+    "email": "operator@example.com",
+}
+AGREED_ASSETS = ["EFDC-CCTV-0021"]  # "licensed to operator" in the source file: already in use
+OFFERED_ASSETS = ["EFDC-BLD-0001", "EFDC-CP-0009"]
+
+
+def illustrative_pdf(title, lines):
+    """A small, valid one-page PDF (Helvetica text), made without a PDF library."""
+
+    def text(value):
+        return value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    commands = ["BT", "/F1 16 Tf", "72 760 Td", f"({text(title)}) Tj", "/F1 11 Tf"]
+    for line in lines:
+        commands += ["0 -22 Td", f"({text(line)}) Tj"]
+    commands.append("ET")
+    stream = "\n".join(commands).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def load_brokerage(slugs, stdout=None):
+    """The demo brokerage: an illustrative standard agreement for the demo owner, an agreed
+    enquiry with its agreement and one at "terms offered". Made once: a second run finds the
+    demo operator's requests and changes nothing."""
+    owner = Partner.objects.filter(slug=slugs.get(BROKERAGE_OWNER, BROKERAGE_OWNER)).first()
+    if owner is None:
+        return
+    if not owner.agreement_template:
+        owner.agreement_template = ContentFile(
+            illustrative_pdf(
+                "Illustrative template: standard small-cell access agreement",
+                [
+                    f"{owner.name} and the operator named in the schedule.",
+                    "Demonstration only: not a real agreement. Councils adapt the standard",
+                    "small-cell model agreement for their own street furniture and buildings.",
+                ],
+            ),
+            name="illustrative-template.pdf",
+        )
+        owner._change_reason = "Demo: illustrative agreement template"
+        owner.save()
+    if EnquiryRequest.objects.filter(email=DEMO_OPERATOR["email"]).exists():
+        return
+    by_reference = {a.reference: a for a in Asset.objects.filter(owner=owner)}
+    agreed_assets = [by_reference[r] for r in AGREED_ASSETS if r in by_reference]
+    offered_assets = [by_reference[r] for r in OFFERED_ASSETS if r in by_reference]
+    if agreed_assets:
+        request = EnquiryRequest.submit(
+            agreed_assets,
+            **DEMO_OPERATOR,
+            install="One small cell on the column (illustrative)",
+            message="Illustrative demo enquiry: could we put a small cell on this column?",
+        )
+        enquiry = request.new_enquiries[0]
+        enquiry.move_to(Enquiry.Status.UNDER_REVIEW, note="Illustrative: survey booked.")
+        enquiry.move_to(Enquiry.Status.TERMS_OFFERED, note="Illustrative: our standard terms.")
+        enquiry.agree(
+            date(2026, 4, 1),
+            60,
+            reference="EFDC-SC-0001 (illustrative)",
+            notes="Illustrative demo agreement: no signed copy is kept for demo data.",
+            note="Illustrative: agreement recorded.",
+        )
+    if offered_assets:
+        request = EnquiryRequest.submit(
+            offered_assets,
+            **DEMO_OPERATOR,
+            install="Small cells on the roof and in the car park (illustrative)",
+            message="Illustrative demo enquiry: we would like to survey both sites.",
+        )
+        enquiry = request.new_enquiries[0]
+        enquiry.move_to(Enquiry.Status.TERMS_OFFERED, note="Illustrative: our standard terms.")
+    if stdout:
+        stdout.write(f"Brokerage ready (illustrative): enquiries and an agreement for {owner}.")

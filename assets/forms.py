@@ -5,6 +5,7 @@ from django.utils import timezone
 from assets import importer
 from assets.models import (
     PLANNING_SEPARATOR,
+    Agreement,
     Asset,
     AssetImport,
     EnquiryRequest,
@@ -142,6 +143,88 @@ class EnquiryStageForm(forms.Form):
         except forms.ValidationError as error:
             raise forms.ValidationError(error.messages[0], code=error.code) from None
         return status
+
+
+class AgreementForm(forms.ModelForm):
+    """The owner records the signed agreement (Enquiry.agree does the rest): dates, term, an
+    optional reference and the signed copy, and a note for the operator's email."""
+
+    note = forms.CharField(
+        label="Note to the operator (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Emailed to the operator with the news, and kept with the enquiry.",
+        error_messages={"max_length": "Enter a note of 5,000 characters or fewer"},
+        validators=[validate_no_nul],
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["starts_on", "term_months", "reference", "signed_copy"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "term_months": forms.NumberInput(
+                attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}
+            ),
+            "reference": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+            "signed_copy": forms.FileInput(
+                attrs={
+                    "accept": ".pdf,.docx,application/pdf,application/vnd.openxmlformats-"
+                    "officedocument.wordprocessingml.document"
+                }
+            ),
+        }
+        error_messages = {
+            "starts_on": {
+                "required": "Enter the date the agreement starts",
+                "invalid": "Enter a real date, for example 1 5 2026, or use the date picker",
+            },
+            "term_months": {
+                "required": "Enter the term of the agreement in months, for example 60",
+                "invalid": "Enter the term as a whole number of months, for example 60",
+                "min_value": "Enter a term of at least 1 month",
+                "max_value": "Enter a term of 600 months (50 years) or fewer",
+            },
+            "reference": {"max_length": "Enter a reference of 100 characters or fewer"},
+        }
+
+    def agree(self, enquiry, by):
+        """Record the agreement through Enquiry.agree; its refusals become form errors.
+        Returns the agreement, or None when refused."""
+        data = self.cleaned_data
+        try:
+            return enquiry.agree(
+                data["starts_on"],
+                data["term_months"],
+                signed_copy=data.get("signed_copy"),
+                by=by,
+                reference=data.get("reference", ""),
+                note=data.get("note", ""),
+            )
+        except forms.ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, error.messages)
+            return None
+
+
+class SignedCopyForm(forms.ModelForm):
+    """Add (or replace) the signed copy of an agreement already recorded."""
+
+    class Meta:
+        model = Agreement
+        fields = ["signed_copy"]
+        widgets = {"signed_copy": AgreementForm.Meta.widgets["signed_copy"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_copy"].required = True
+        self.fields["signed_copy"].error_messages["required"] = (
+            "Select the signed copy of the agreement, a PDF or Word (DOCX) file"
+        )
 
 
 # The same wording as the CSV import's preview (assets.importer).

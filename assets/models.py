@@ -22,8 +22,15 @@ from django.utils.timesince import timesince
 from pyproj import Transformer
 from simple_history.models import HistoricalRecords
 
-from assets.working_days import add_working_days
+from diz_portal.documents import (
+    RandomDocumentName,
+    describe,
+    get_private_storage,
+    validate_document,
+)
+from diz_portal.images import remove_replaced_file
 from diz_portal.validators import validate_single_line
+from diz_portal.working_days import add_working_days
 from partners.models import Membership, can_see_restricted  # the rule, shared with search
 
 # Great Britain (mainland and islands, not Northern Ireland), in WGS84 degrees.
@@ -914,6 +921,8 @@ class Enquiry(models.Model):
                                Status.WITHDRAWN],
     }  # fmt: skip
     OPERATOR_ONLY = {Status.WITHDRAWN}
+    # Reached only by recording the agreement (Enquiry.agree), never by a plain move.
+    BY_AGREEMENT = {Status.AGREED}
 
     request = models.ForeignKey(EnquiryRequest, models.CASCADE, related_name="enquiries")
     owner = models.ForeignKey("partners.Partner", models.PROTECT, related_name="enquiries")
@@ -991,8 +1000,20 @@ class Enquiry(models.Model):
         return [
             (status.value, status.label)
             for status in self.MOVES.get(self.status, [])
-            if status not in self.OPERATOR_ONLY
+            if status not in self.OPERATOR_ONLY and status not in self.BY_AGREEMENT
         ]
+
+    @property
+    def agreement_or_none(self):
+        """The recorded agreement, or None (a query unless select_related("agreement"))."""
+        try:
+            return self.agreement
+        except Agreement.DoesNotExist:
+            return None
+
+    @property
+    def can_record_agreement(self):
+        return self.status == self.Status.TERMS_OFFERED
 
     def check_move(self, status):
         """Raise ValidationError, in plain words, unless the enquiry may move to `status`."""
@@ -1018,6 +1039,18 @@ class Enquiry(models.Model):
                 code="not_allowed",
             )
 
+    def _check_agreement_recorded(self, status):
+        """Agreed only with its agreement: Enquiry.agree records it first. One query, for a
+        move to agreed only."""
+        if status not in self.BY_AGREEMENT:
+            return
+        if not Agreement.objects.filter(enquiry_id=self.pk).exists():
+            raise ValidationError(
+                "Record the agreement (its start date, term and signed copy) to mark this "
+                "enquiry agreed.",
+                code="agreement_needed",
+            )
+
     def move_to(self, status, note="", by=None):
         """The one way to change an enquiry's stage (dashboard, admin, operator page): checks
         the move, records it as a dated note, stops the first-response clock on the first
@@ -1031,6 +1064,7 @@ class Enquiry(models.Model):
             self.status, self.closed_at = current.status, current.closed_at
             self.first_response_at = current.first_response_at
             self.check_move(status)
+            self._check_agreement_recorded(status)
             now = timezone.now()
             self.status = status
             if self.first_response_at is None and status not in self.OPERATOR_ONLY:
@@ -1071,6 +1105,57 @@ class Enquiry(models.Model):
                 )
             notifications.notify_message(message)
         return message
+
+    def agree(
+        self, start, term_months, signed_copy=None, by=None, *, reference="", notes="", note=""
+    ):
+        """Record the signed agreement, in one transaction: the Agreement, the move to "agreed"
+        (through move_to, so the note, the history and the operator's email are the usual
+        ones), and every asset of the enquiry "in use" (each with its own history record).
+        Only from "terms offered"; raises ValidationError, and changes nothing, otherwise or
+        when the agreement's details are not valid. Returns the agreement."""
+        agreement = Agreement(
+            enquiry=self,
+            starts_on=start,
+            term_months=term_months,
+            reference=reference,
+            notes=notes,
+            recorded_by=by,
+        )
+        if signed_copy:
+            agreement.signed_copy = signed_copy
+        stored = None
+        try:
+            with transaction.atomic():
+                current = Enquiry.objects.select_for_update().get(pk=self.pk)
+                if current.status != self.Status.TERMS_OFFERED:
+                    raise ValidationError(
+                        "An agreement can only be recorded once terms have been offered: this "
+                        f"enquiry is {current.get_status_display().lower()}.",
+                        code="not_terms_offered",
+                    )
+                agreement.full_clean(exclude=["enquiry", "recorded_by"])
+                if by is not None:
+                    agreement._history_user = by
+                agreement.save()
+                stored = agreement.signed_copy.name or None
+                self.move_to(self.Status.AGREED, note=note, by=by)
+                reason = f"In use: agreement recorded for enquiry {self.pk}"
+                for asset in self.assets.select_for_update().exclude(
+                    availability=Asset.Availability.IN_USE
+                ):
+                    asset.availability = Asset.Availability.IN_USE
+                    asset._change_reason = reason
+                    if by is not None:
+                        asset._history_user = by
+                    asset.save()
+        except BaseException:
+            # The row is gone with the rollback; its file must not stay behind.
+            if stored:
+                agreement.signed_copy.storage.delete(stored)
+            raise
+        self.agreement = agreement
+        return agreement
 
 
 class EnquiryAsset(models.Model):
@@ -1139,6 +1224,137 @@ class EnquiryNote(models.Model):
 
     def __str__(self):
         return f"Note on enquiry {self.enquiry_id}"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def for_partners(self, partners):
+        return self.filter(enquiry__owner__in=partners)
+
+    def ending_within(self, days, today=None):
+        """Agreements still running whose end falls in the next `days` days."""
+        today = today or timezone.localdate()
+        return self.filter(ends_on__gte=today, ends_on__lte=today + timedelta(days=days))
+
+    def for_register(self):
+        """With the owner, the operator's request and the number of assets: one query."""
+        return self.select_related("enquiry__owner", "enquiry__request").annotate(
+            asset_count=models.Count("enquiry__asset_links")
+        )
+
+
+def agreed_site_exists():
+    """An expression for an asset query: the asset is in an agreed enquiry (an agreed site)."""
+    return Exists(
+        EnquiryAsset.objects.filter(asset=OuterRef("pk"), enquiry__status=Enquiry.Status.AGREED)
+    )
+
+
+# At most 50 years: a longer term is a typing slip.
+AGREEMENT_MAX_MONTHS = 600
+
+
+class Agreement(models.Model):
+    """The signed access agreement that closes an agreed enquiry: when it starts, for how long,
+    and the signed copy. The copy is private (PRIVATE_MEDIA_ROOT): only the owner's members,
+    the programme team and the operator's own link may download it. The end date is worked out
+    from the start and the term."""
+
+    enquiry = models.OneToOneField(Enquiry, models.PROTECT, related_name="agreement")
+    starts_on = models.DateField("start date")
+    term_months = models.PositiveSmallIntegerField(
+        "term (months)",
+        validators=[MinValueValidator(1), MaxValueValidator(AGREEMENT_MAX_MONTHS)],
+        help_text="How long the agreement runs, in whole months (60 for 5 years).",
+    )
+    ends_on = models.DateField("end date", editable=False)
+    reference = models.CharField(
+        "agreement reference",
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text="Your own reference for the agreement, if it has one.",
+    )
+    notes = models.TextField(max_length=5000, blank=True, validators=[validate_no_nul])
+    signed_copy = models.FileField(
+        "signed copy",
+        storage=get_private_storage,
+        upload_to=RandomDocumentName("agreements"),
+        validators=[validate_document],
+        blank=True,
+        help_text="PDF or Word (DOCX), up to 10 MB. Private: only your organisation, the "
+        "operator and the DIZ programme team can download it.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["ends_on"], name="agreement_ends_on_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_months__gte=1, term_months__lte=AGREEMENT_MAX_MONTHS),
+                name="agreement_term_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="agreement_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Agreement for enquiry {self.enquiry_id}"
+
+    def save(self, *args, **kwargs):
+        self.ends_on = self.end_date(self.starts_on, self.term_months)
+        super().save(*args, **kwargs)
+        if "signed_copy" in self.__dict__:
+            remove_replaced_file(self, "signed_copy", getattr(self, "_stored_signed_copy", None))
+            self._stored_signed_copy = self.signed_copy.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_signed_copy = instance.__dict__.get("signed_copy")
+        return instance
+
+    def clean_fields(self, exclude=None):
+        # The end date is derived, so it is there to check before the fields are.
+        self.ends_on = self.end_date(self.starts_on, self.term_months)
+        super().clean_fields(exclude=exclude)
+
+    @staticmethod
+    def end_date(starts_on, term_months):
+        """The same date `term_months` later (the month's last day when it has fewer days);
+        None when either is missing or the term is absurd."""
+        try:
+            return add_months(starts_on, int(term_months))
+        except (TypeError, ValueError, OverflowError, AttributeError):
+            return None
+
+    @property
+    def signed_copy_summary(self):
+        """The kind and size, such as "PDF, 240 KB" (no query)."""
+        return describe(self.signed_copy)
+
+    @property
+    def download_name(self):
+        return f"agreement-enquiry-{self.enquiry_id}-signed"
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return self.starts_on <= today < self.ends_on
 
 
 class ImportStatus(models.TextChoices):

@@ -112,10 +112,24 @@ def notify_stage(enquiry, note):
     if enquiry.status == enquiry.Status.WITHDRAWN:
         subject = f"{request.organisation} has withdrawn their enquiry"
         _to_owner(enquiry, subject, "enquiry_withdrawn.txt", "enquiry", **context)
+    elif enquiry.status == enquiry.Status.AGREED:
+        # Enquiry.agree made the agreement before the move: its dates go in the email.
+        subject = f"Your agreement with {enquiry.owner.name} is recorded"
+        context["agreement"] = enquiry.agreement
+        _to_operator(request, subject, "enquiry_agreed.txt", "enquiry", **context)
     else:
         stage = enquiry.get_status_display().lower()
         subject = f"Your enquiry to {enquiry.owner.name}: {stage}"
+        if enquiry.status == enquiry.Status.TERMS_OFFERED:
+            context["template_url"] = agreement_template_url(enquiry.owner)
         _to_operator(request, subject, "enquiry_stage.txt", "enquiry", **context)
+
+
+def agreement_template_url(partner):
+    """The full address of the partner's standard access agreement, or "" when it has none."""
+    if not partner.agreement_template:
+        return ""
+    return settings.SITE_URL + partner.agreement_template.url
 
 
 def notify_message(message):

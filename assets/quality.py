@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from assets.models import Asset, add_months
+from assets.models import Asset, add_months, agreed_site_exists
 
 # A measure is Good from GOOD per cent, Fair from FAIR, Poor below.
 GOOD = 80
@@ -100,6 +100,33 @@ class Score:
         return rating(self.percent)
 
 
+@dataclass
+class OwnerRow:
+    """One owner's line: unpacks as (name, slug, public assets, scores); `agreed` is how many of
+    those public assets are agreed sites (in an agreed enquiry)."""
+
+    name: str
+    slug: str
+    total: int
+    scores: list
+    agreed: int = 0
+
+    def __iter__(self):
+        return iter((self.name, self.slug, self.total, self.scores))
+
+
+@dataclass
+class Overall:
+    """The whole register's line: unpacks as (public assets, scores), plus `agreed`."""
+
+    total: int
+    scores: list
+    agreed: int = 0
+
+    def __iter__(self):
+        return iter((self.total, self.scores))
+
+
 def _complete(measure, today):
     if measure.key == "verified":
         return Q(last_verified__gte=add_months(today, -12))
@@ -107,11 +134,12 @@ def _complete(measure, today):
 
 
 def by_owner(today=None):
-    """([(owner name, owner slug, public assets, [Score per MEASURES])] by owner name, and
-    (public assets, [Score per MEASURES]) for the whole register): one query."""
+    """([OwnerRow(owner name, owner slug, public assets, [Score per MEASURES], agreed sites)]
+    by owner name, and Overall(public assets, [Score per MEASURES], agreed sites) for the whole
+    register): one query."""
     today = today or timezone.localdate()
     public = Asset.objects.visible_to(AnonymousUser()).order_by()
-    counts = {"total": Count("pk")}
+    counts = {"total": Count("pk"), "agreed": Count("pk", filter=Q(agreed_site_exists()))}
     for measure in MEASURES:
         counts[f"{measure.key}_of"] = (
             Count("pk", filter=measure.applies) if measure.applies else None
@@ -123,7 +151,7 @@ def by_owner(today=None):
     rows = public.values("owner__name", "owner__slug").annotate(**counts).order_by("owner__name")
     owners = []
     overall = [Score(measure, 0, 0) for measure in MEASURES]
-    total = 0
+    total = agreed = 0
     for row in rows:
         scores = [
             Score(measure, row[f"{measure.key}_done"], row.get(f"{measure.key}_of", row["total"]))
@@ -133,8 +161,11 @@ def by_owner(today=None):
             whole.done += score.done
             whole.of += score.of
         total += row["total"]
-        owners.append((row["owner__name"], row["owner__slug"], row["total"], scores))
-    return owners, (total, overall)
+        agreed += row["agreed"]
+        owners.append(
+            OwnerRow(row["owner__name"], row["owner__slug"], row["total"], scores, row["agreed"])
+        )
+    return owners, Overall(total, overall, agreed)
 
 
 def cutoff_text(today=None):

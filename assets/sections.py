@@ -1,9 +1,17 @@
-"""The register's sections on the home page, partner pages and the dashboard."""
+"""The register's sections on the home page, partner pages, the dashboard and the open data
+page."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from assets.models import Asset, Enquiry, EnquiryNote, can_see_restricted
+from assets.models import (
+    Agreement,
+    Asset,
+    Enquiry,
+    EnquiryNote,
+    agreed_site_exists,
+    can_see_restricted,
+)
 from diz_portal.cache import versioned
 
 PARTNER_LIST_LENGTH = 5
@@ -33,16 +41,19 @@ def home(request):
 
 
 def partner_detail(request, partner):
-    """That partner's assets this visitor may see: a count, the first few and a link."""
+    """That partner's assets this visitor may see: a count, how many are agreed sites (in an
+    agreed enquiry: only among the assets this visitor may see), the first few and a link."""
     assets = Asset.objects.visible_to(request.user).filter(owner=partner)
-    # Two queries: the count and the first few rows.
-    total = assets.count()
+    # Two queries: the counts (one aggregate) and the first few rows.
+    counts = assets.aggregate(total=Count("pk"), agreed=Count("pk", filter=Q(agreed_site_exists())))
+    total = counts["total"]
     if not total:
         return None
     return {
         "template": "assets/includes/section_partner.html",
         "partner": partner,
         "total": total,
+        "agreed": counts["agreed"],
         "assets": list(assets.select_related("district")[:PARTNER_LIST_LENGTH]),
     }
 
@@ -76,4 +87,33 @@ def attention(request):
 
 
 def partner_history():
-    return [Asset, Enquiry, EnquiryNote]
+    return [Asset, Enquiry, EnquiryNote, Agreement]
+
+
+def open_data(request):
+    """The open data page's part on the register's API for GIS and its change feeds."""
+    from assets.ogcapi.views import BNG, breakable  # loads pyproj: only for this page
+
+    ogc = request.build_absolute_uri(reverse("ogcapi:landing"))
+    changes = request.build_absolute_uri(reverse("assets:changes"))
+    return {
+        "template": "assets/includes/open_data_api.html",
+        "contents": [
+            ("api", "The asset register API, for GIS"),
+            ("feeds", "Change feeds and updates since a date"),
+        ],
+        "alternates": [
+            {
+                "type": "application/atom+xml",
+                "title": "Changes to the asset register",
+                "href": reverse("assets:changes"),
+            }
+        ],
+        "ogc_api_url": ogc,
+        "ogc_api_url_display": breakable(ogc),
+        "items_url": request.build_absolute_uri(reverse("ogcapi:items")),
+        "changes_example": breakable(f"{changes}?district=harlow&asset_type=lamp_column"),
+        "since_example": breakable(f"{reverse('assets:export-csv')}?since=2026-01-31"),
+        "bng_crs": breakable(f"crs={BNG}"),
+        "bng_bbox_crs": breakable(f"bbox-crs={BNG}"),
+    }

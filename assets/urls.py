@@ -17,6 +17,11 @@ urlpatterns = [
     path("enquiry/sent/", views.enquiry_sent, name="enquiry-sent"),
     path("enquiries/<str:signed>/", views.operator_enquiry, name="operator-enquiry"),
     path(
+        "enquiries/<str:signed>/agreement/<int:pk>/",
+        views.operator_agreement_copy,
+        name="operator-agreement-copy",
+    ),
+    path(
         "enquiries/<str:signed>/withdraw/<int:pk>/",
         views.operator_withdraw,
         name="operator-withdraw",

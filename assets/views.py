@@ -1,4 +1,3 @@
-import math
 import re
 from urllib.parse import urlencode
 
@@ -8,8 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, FloatField, Func, Prefetch
-from django.db.models.functions import Cast
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,14 +15,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assets import changes, exports, quality
-from assets.columns import ATTRIBUTION, COLUMN_NAMES, COLUMNS, LICENCE_NAME, LICENCE_URL
+from assets import changes, exports, quality, serialisers
+from assets.columns import ATTRIBUTION, COLUMN_NAMES, COLUMNS
 from assets.filters import AssetFilter
 from assets.forms import EnquiryForm, EnquiryMessageForm
 from assets.models import (
     BASKET_MAX_ASSETS,
     GENERALISED_NOTE,
     REFERENCE_RE,
+    Agreement,
     Asset,
     Enquiry,
     EnquiryNote,
@@ -32,8 +31,10 @@ from assets.models import (
     can_see_restricted,
 )
 from assets.notifications import notify_request
-from diz_portal.cache import DeferredJoinPaginator, query_key, versioned
+from diz_portal.cache import DeferredJoinPaginator, versioned
+from diz_portal.catalogue import LICENCE_NAME, LICENCE_URL
 from diz_portal.clientip import client_ip
+from diz_portal.documents import document_response
 
 PAGE_SIZE = 50
 ENQUIRY_LIMIT = 5  # per IP address per hour
@@ -75,203 +76,28 @@ def asset_list(request):
             "filter": assets,
             "page": page,
             "show_restricted": can_see_restricted(request.user),
+            # The map's selection stops where the basket would refuse it.
+            "basket_max": BASKET_MAX_ASSETS,
         },
     )
 
 
-def _parse_bbox(value):
-    """(min_lon, min_lat, max_lon, max_lat) from 'minLon,minLat,maxLon,maxLat', or ValueError."""
-    parts = value.split(",")
-    if len(parts) != 4:
-        raise ValueError("bbox must be four numbers: minLon,minLat,maxLon,maxLat.")
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
-    except ValueError:
-        raise ValueError("bbox must be four numbers: minLon,minLat,maxLon,maxLat.") from None
-    if not all(-180 <= lon <= 180 for lon in (min_lon, max_lon)) or not all(
-        -90 <= lat <= 90 for lat in (min_lat, max_lat)
-    ):
-        raise ValueError("bbox longitudes must be within ±180 and latitudes within ±90.")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise ValueError("bbox minimums must not be greater than its maximums.")
-    return min_lon, min_lat, max_lon, max_lat
-
-
-# Cluster cells are about this many pixels wide on the map at the request's zoom.
-CELL_PIXELS = 64
-TILE_PIXELS = 256
-DEFAULT_ZOOM = 10
-GRID_LATITUDE = 51.8  # the middle of the zone
-# Up to this zoom, a view can hold most of the register: grouping 500,000 rows takes longer
-# than a page may, so the whole filtered register's cells are grouped once per zoom and
-# content version, cached, and cut to each view. Beyond it a view holds a few thousand
-# assets at most, grouped live for its bbox.
-SHARED_GRID_MAX_ZOOM = 12
-
-
-def _zoom(value):
-    """The map's zoom level (0–22) from the query string; the list page's starting zoom when
-    absent or not a whole number in range."""
-    try:
-        zoom = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_ZOOM
-    return zoom if 0 <= zoom <= 22 else DEFAULT_ZOOM
-
-
-def _features(rows):
-    """Map features from (reference, name, type, availability, visibility, shown latitude,
-    shown longitude, owner name, whether the shown position is generalised) rows."""
-    base = reverse("assets:list")
-    types = dict(Asset.AssetType.choices)
-    availability = dict(Asset.Availability.choices)
-    return [
-        {
-            "type": "Feature",
-            "id": reference,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "reference": reference,
-                "name": name,
-                "asset_type": types.get(asset_type, asset_type),
-                "availability": availability.get(avail, avail),
-                # The stored value, which the map turns into the marker's shape and colour.
-                "availability_code": avail,
-                "partners_only": visibility == Asset.Visibility.PARTNERS,
-                "owner": owner,
-                "url": f"{base}{reference}/",
-                # Said wherever the position is rounded (Asset.with_position_for).
-                **({"position_note": GENERALISED_NOTE} if generalised else {}),
-            },
-        }
-        for reference, name, asset_type, avail, visibility, lat, lon, owner, generalised in rows
-    ]
-
-
-class GridFloor(Func):
-    """FLOOR() in SQL. Django gives SQLite a Python FLOOR, a callback per row: over 500,000
-    rows that is most of the query. An integer cast truncates towards zero, so the value is
-    shifted positive first (grid numbers stay far below 2**30 at zoom 22)."""
-
-    function = "FLOOR"
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(CAST(%(expressions)s + 1073741824 AS INTEGER) - 1073741824)",
-            **extra_context,
-        )
-
-
-def _clusters(queryset, zoom):
-    """Counts of assets per grid cell about CELL_PIXELS wide at this zoom, grouped in SQL,
-    each placed at its assets' mean position: one query, however many assets are in view."""
-    cell_lon = 360 / 2**zoom * CELL_PIXELS / TILE_PIXELS
-    # Web Mercator stretches latitude by 1 / cos(latitude): cells about square on screen
-    # over Essex and Hertfordshire.
-    cell_lat = cell_lon * math.cos(math.radians(GRID_LATITUDE))
-    # The positions this visitor may see: a cell holding one generalised asset must not
-    # place it exactly.
-    lat, lon = Cast("shown_latitude", FloatField()), Cast("shown_longitude", FloatField())
-    cells = (
-        queryset.order_by()
-        .annotate(cx=GridFloor(lon / cell_lon), cy=GridFloor(lat / cell_lat))
-        .values("cx", "cy")
-        .annotate(n=Count("*"), lat=Avg(lat), lon=Avg(lon))  # COUNT(*): index-only
-        .values_list("cx", "cy", "n", "lat", "lon")
-    )
-    return [
-        {
-            "type": "Feature",
-            "id": f"cell:{zoom}:{int(cx)}:{int(cy)}",
-            "geometry": {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]},
-            "properties": {
-                "cluster": True,
-                "count": n,
-                # The cell's extent, [west, south, east, north]: where a click zooms to.
-                "bbox": [
-                    round(cx * cell_lon, 6),
-                    round(cy * cell_lat, 6),
-                    round((cx + 1) * cell_lon, 6),
-                    round((cy + 1) * cell_lat, 6),
-                ],
-            },
-        }
-        for cx, cy, n, y, x in cells
-    ]
-
-
-def _inside(feature, bbox):
-    x, y = feature["geometry"]["coordinates"]
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
-
-
 @require_safe
 def map_data(request):
-    """GeoJSON for the map: the filtered assets inside the bbox, one feature each when there
-    are at most ASSET_MAP_MAX_FEATURES, else clusters (counts per grid cell for `zoom`), so
-    the map covers the whole register at any zoom without a cap."""
+    """GeoJSON for the map: the filtered assets inside the bbox, built by
+    assets.serialisers.map_collection (features, or clusters beyond the limit)."""
     assets = _filtered(request)
     if not assets.is_valid():
         return JsonResponse(
             {"error": "Invalid filter.", "fields": _filter_errors(assets)}, status=400
         )
-    queryset = assets.qs.with_position_for(request.user)
     bbox = None
     if value := request.GET.get("bbox"):
         try:
-            bbox = _parse_bbox(value)
+            bbox = serialisers.parse_bbox(value)
         except ValueError as exc:
             return JsonResponse({"error": str(exc)}, status=400)
-        queryset = queryset.in_shown_bbox(*bbox)
-    limit = settings.ASSET_MAP_MAX_FEATURES
-    # No ORDER BY: sorting every match in the box just to keep the first few hundred costs
-    # more than the rest of the answer; one more than the limit says whether to cluster.
-    rows = list(
-        queryset.order_by()
-        .annotate(
-            lat=Cast("shown_latitude", FloatField()),
-            lon=Cast("shown_longitude", FloatField()),
-            generalised=Asset.generalised_for(request.user),
-        )
-        .values_list(
-            "reference",
-            "name",
-            "asset_type",
-            "availability",
-            "visibility",
-            "lat",
-            "lon",
-            "owner__name",
-            "generalised",
-        )[: limit + 1]
-    )
-    if len(rows) <= limit:
-        features, clustered = _features(rows), False
-    else:
-        zoom, clustered = _zoom(request.GET.get("zoom")), True
-        if zoom <= SHARED_GRID_MAX_ZOOM:
-            whole = assets.qs.with_position_for(request.user)
-            features = versioned(
-                f"map-cells:{zoom}:{query_key(whole)}", lambda: _clusters(whole, zoom)
-            )
-            if bbox:
-                features = [feature for feature in features if _inside(feature, bbox)]
-        else:
-            features = _clusters(queryset, zoom)
-    # Clustered: the assets of the cells whose centre is in view (the cells' edges rarely
-    # match the view's).
-    total = sum(f["properties"]["count"] for f in features) if clustered else len(features)
-    collection = {
-        "type": "FeatureCollection",
-        "features": features,
-        "total": total,
-        "clustered": clustered,
-        "licence": LICENCE_NAME,
-        "attribution": ATTRIBUTION,
-    }
+    collection = serialisers.map_collection(assets.qs, request.user, bbox, request.GET.get("zoom"))
     # orjson: features encode several times faster than with the standard library.
     return HttpResponse(orjson.dumps(collection), content_type="application/geo+json")
 
@@ -322,7 +148,7 @@ def data_quality(request):
     query, cached until the register changes."""
     today = timezone.localdate()
     owners, overall = versioned(
-        f"asset-quality:{today.isoformat()}", lambda: quality.by_owner(today)
+        f"asset-quality-agreed:{today.isoformat()}", lambda: quality.by_owner(today)
     )
     return render(
         request,
@@ -399,16 +225,7 @@ def _basket(request, values):
     chosen, and what is wrong with it, in plain words. Partners-only assets are refused
     exactly like references that do not exist: the message never says that one exists."""
     problems = []
-    references = []
-    malformed = 0
-    for value in values:
-        reference = value.strip().upper()
-        if not reference:
-            continue
-        if not REFERENCE_PATTERN.match(reference):
-            malformed += 1
-        elif reference not in references:
-            references.append(reference)
+    references, malformed = _basket_references(values)
     if malformed:
         problems.append(
             f"{malformed} of the asset references {'is' if malformed == 1 else 'are'} not "
@@ -429,14 +246,35 @@ def _basket(request, values):
     }
     missing = [reference for reference in references if reference not in found]
     if missing:
-        shown = ", ".join(missing[:10])
-        if len(missing) > 10:
-            shown += f" and {len(missing) - 10} more"
-        problems.append(
-            f"We could not find {'this asset' if len(missing) == 1 else 'these assets'} in the "
-            f"register: {shown}. Check the reference, or choose assets from the register."
-        )
+        problems.append(_not_found_problem(missing))
     return [found[reference] for reference in references if reference in found], problems
+
+
+def _basket_references(values):
+    """The distinct well-formed references, upper-cased, in the order chosen, and how many
+    values were not references at all (empty values are skipped)."""
+    references = []
+    malformed = 0
+    for value in values:
+        reference = value.strip().upper()
+        if not reference:
+            continue
+        if not REFERENCE_PATTERN.match(reference):
+            malformed += 1
+        elif reference not in references:
+            references.append(reference)
+    return references, malformed
+
+
+def _not_found_problem(missing):
+    """Says which references were not found, the first ten of them by name."""
+    shown = ", ".join(missing[:10])
+    if len(missing) > 10:
+        shown += f" and {len(missing) - 10} more"
+    return (
+        f"We could not find {'this asset' if len(missing) == 1 else 'these assets'} in the "
+        f"register: {shown}. Check the reference, or choose assets from the register."
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -516,7 +354,7 @@ def operator_enquiry(request, signed):
     if enquiry_request is None:
         return _link_not_valid(request)
     enquiries = list(
-        enquiry_request.enquiries.select_related("owner")
+        enquiry_request.enquiries.select_related("owner", "agreement")
         .prefetch_related(
             Prefetch("assets", queryset=Asset.objects.order_by("reference")),
             "messages",
@@ -557,6 +395,22 @@ def operator_enquiry(request, signed):
         {"request_obj": enquiry_request, "enquiries": enquiries, "signed": signed},
         status=status,
     )
+
+
+@never_cache
+@require_safe
+def operator_agreement_copy(request, signed, pk):
+    """The signed copy of the agreement for one owner's part of the operator's enquiry: by
+    their signed link only (a tampered or expired link, or no signed copy: 404)."""
+    enquiry_request = _operator_request(signed)
+    if enquiry_request is None:
+        return _link_not_valid(request)
+    agreement = get_object_or_404(
+        Agreement.objects.exclude(signed_copy=""),
+        enquiry__request=enquiry_request,
+        enquiry_id=pk,
+    )
+    return document_response(agreement.signed_copy, agreement.download_name)
 
 
 @never_cache

@@ -298,6 +298,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Signed agreements: never under MEDIA_URL, served only by views that check who asks
+# (diz_portal/documents.py). Back it up with the database.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -354,6 +357,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "https://www.diz.org.uk").rstrip("/
 # Uploaded images (logos, project pictures): see diz_portal/images.py.
 IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 4096 * 4096
+# Uploaded documents (agreement templates, signed agreements): diz_portal/documents.py.
+DOCUMENT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
 # --- partners (issue 3) ---
 INVITATION_MAX_AGE_DAYS = env_count("DIZ_INVITATION_MAX_AGE_DAYS", 7)

@@ -59,6 +59,12 @@ class PartnerProfileForm(ResponseTargetMixin, forms.ModelForm):
             "short_description": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 12}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "agreement_template": forms.ClearableFileInput(
+                attrs={
+                    "accept": ".pdf,.docx,application/pdf,application/vnd.openxmlformats-"
+                    "officedocument.wordprocessingml.document"
+                }
+            ),
             "response_target_days": forms.NumberInput(
                 attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
             ),

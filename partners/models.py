@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from diz_portal.documents import RandomDocumentName, describe, validate_document
 from diz_portal.images import RandomImageName, remove_replaced_file, validate_image
 from diz_portal.markdown import render_markdown
 from diz_portal.validators import validate_single_line
+from diz_portal.working_days import working_days_between
 
 
 class District(models.Model):
@@ -100,7 +102,10 @@ class Partner(models.Model):
         "logo",
         "districts",
         "response_target_days",
+        "agreement_template",
     ]
+    # Uploaded files: a replaced or cleared one is removed from storage once saved.
+    FILE_FIELDS = ("logo", "agreement_template")
 
     name = models.CharField(max_length=200, unique=True, validators=[validate_single_line])
     slug = models.SlugField(max_length=80, unique=True)
@@ -115,6 +120,15 @@ class Partner(models.Model):
         validators=[validate_image],
         blank=True,
         help_text="PNG, JPEG or WebP, up to 2 MB. Shown on the partner's public page.",
+    )
+    agreement_template = models.FileField(
+        "standard access agreement",
+        upload_to=RandomDocumentName("partners/agreements"),
+        validators=[validate_document],
+        blank=True,
+        help_text="Your standard agreement for operators' equipment on your assets (such as a "
+        "small-cell licence), as a PDF or Word (DOCX) file up to 10 MB. Shown on your public "
+        "page and your assets' pages, and sent to operators with your terms.",
     )
     date_joined = models.DateField(null=True, blank=True)
     published = models.BooleanField(default=True, db_index=True)
@@ -151,9 +165,10 @@ class Partner(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        if "logo" in self.__dict__:
-            remove_replaced_file(self, "logo", getattr(self, "_stored_logo", None))
-            self._stored_logo = self.logo.name
+        for name in self.FILE_FIELDS:
+            if name in self.__dict__:
+                remove_replaced_file(self, name, getattr(self, f"_stored_{name}", None))
+                setattr(self, f"_stored_{name}", getattr(self, name).name)
 
     def get_absolute_url(self):
         return reverse("partners:detail", kwargs={"slug": self.slug})
@@ -161,18 +176,25 @@ class Partner(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # The logo file as stored, so that save() can remove it once replaced (absent when
-        # the column was deferred: then the logo cannot have changed).
-        instance._stored_logo = instance.__dict__.get("logo")
+        # The files as stored, so that save() can remove them once replaced (absent when the
+        # column was deferred: then the file cannot have changed).
+        for name in cls.FILE_FIELDS:
+            setattr(instance, f"_stored_{name}", instance.__dict__.get(name))
         return instance
 
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
-        if "logo" in self.__dict__:
-            self._stored_logo = self.logo.name
+        for name in self.FILE_FIELDS:
+            if name in self.__dict__:
+                setattr(self, f"_stored_{name}", getattr(self, name).name)
 
     def get_edit_url(self):
         return reverse("dashboard:partners-edit", kwargs={"slug": self.slug})
+
+    @property
+    def agreement_template_summary(self):
+        """The kind and size ("PDF, 240 KB") the template link gives (no query)."""
+        return describe(self.agreement_template)
 
     @property
     def description_html(self):
@@ -184,8 +206,6 @@ class Partner(models.Model):
         the working days to a first response of the `count` that have had one (None when
         none has). None when no enquiry arrived. One query; the median is worked out here,
         over a short list."""
-        from assets.working_days import working_days_between
-
         now = now or timezone.now()
         rows = list(
             self.enquiries.filter(created_at__gte=now - timedelta(days=365)).values_list(

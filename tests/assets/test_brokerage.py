@@ -6,7 +6,7 @@ anonymous visitor and the programme team.
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from assets.models import Enquiry, EnquiryMessage, EnquiryNote, EnquiryRequest
-from assets.working_days import add_working_days, working_days_between
+from diz_portal.working_days import add_working_days, working_days_between
 from tests import factories
 from tests.assets.factories import make_asset, make_enquiry, make_request
 
@@ -379,7 +379,9 @@ def test_transitions_are_checked_in_plain_words(assets, member):
         enquiry.move_to("received")
     enquiry.move_to("under_review", note="Looking", by=member)
     enquiry.move_to("terms_offered", by=member)
-    enquiry.move_to("agreed", by=member)
+    with pytest.raises(ValidationError, match="Record the agreement"):
+        enquiry.move_to("agreed", by=member)  # only Enquiry.agree records it (test_agreements)
+    enquiry.agree(date(2026, 5, 1), 60, by=member)
     with pytest.raises(ValidationError, match=r"This enquiry is closed \(agreed\)"):
         enquiry.move_to("declined")
     with pytest.raises(ValidationError, match="closed"):

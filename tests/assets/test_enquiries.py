@@ -223,7 +223,18 @@ def test_owner_member_moves_the_stage_with_a_note_to_the_operator(
     page = client.get(url)
     assertContains(page, "Sent draft licence.")
     assertContains(page, "status set to Terms offered")
-    client.post(url, {"action": "stage", "status": "agreed", "note": "Licence signed."})
+    # "Agreed" is not a plain stage: it comes from recording the agreement (test_agreements).
+    refused = client.post(url, {"action": "stage", "status": "agreed", "note": "Signed."})
+    assertContains(refused, "Select one of the stages listed", status_code=400)
+    client.post(
+        url,
+        {
+            "action": "agreement",
+            "agreement-starts_on": "2026-05-01",
+            "agreement-term_months": "60",
+            "agreement-note": "Licence signed.",
+        },
+    )
     enquiry.refresh_from_db()
     assert enquiry.status == Enquiry.Status.AGREED
     assert enquiry.closed_at is not None
