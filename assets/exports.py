@@ -124,6 +124,14 @@ def raw_export_values(queryset):
     fields = [
         f"{lookup}_float" if lookup in FLOAT_LOOKUPS else _source(lookup) for lookup in LOOKUPS
     ]
+    if connections[queryset.db].vendor == "sqlite":
+        # SQLite keeps dates as ISO text; read as a date column, the driver parses each one
+        # into a date that the writers turn straight back into the same text (a ninth of
+        # the CSV export's time).
+        for i, lookup in enumerate(LOOKUPS):
+            if lookup not in FLOAT_LOOKUPS and isinstance(_field(lookup), DateField):
+                casts[f"{lookup}_text"] = Cast(_source(lookup), TextField())
+                fields[i] = f"{lookup}_text"
     rows = queryset.annotate(**casts).values_list(*fields)
     sql, params = rows.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].chunked_cursor() as cursor:

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 
 from assets.models import Asset
 from diz_portal import fts
-from diz_portal.filters import WordsFilter
+from diz_portal.filters import NamedChoiceFilter, WordsFilter
 from partners.models import District, Partner
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -47,13 +47,13 @@ class AssetFilter(django_filters.FilterSet):
         empty_label="Any type",
         error_messages={"invalid_choice": "Select an asset type from the list"},
     )
-    district = django_filters.ModelChoiceFilter(
+    district = NamedChoiceFilter(
         queryset=District.objects.all(),
         to_field_name="slug",
         empty_label="Any district",
         error_messages={"invalid_choice": "Select a district from the list"},
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = NamedChoiceFilter(
         label="Owner",
         queryset=Partner.objects.none(),  # set per request: owners of assets the user may see
         to_field_name="slug",

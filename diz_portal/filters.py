@@ -6,10 +6,32 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import connections
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django_filters.constants import EMPTY_VALUES
 
 
-class SlugChoiceField(forms.ModelChoiceField):
+class NamedChoiceIterator(ModelChoiceIterator):
+    """The options as (value, name) pairs read straight from the database. Building a model
+    instance per option (signals, __init__, from_db) is most of a list page's time when the
+    select lists 500 partners."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list(self.field.to_field_name or "pk", "name")
+
+
+class NamedChoiceField(forms.ModelChoiceField):
+    """A select of rows whose label is their `name` (partners, districts, themes, series)."""
+
+    iterator = NamedChoiceIterator
+
+
+class NamedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = NamedChoiceField
+
+
+class SlugChoiceField(NamedChoiceField):
     """A select of rows by slug; a value that is not a slug is a form error, not a query."""
 
     def to_python(self, value):

@@ -1,5 +1,6 @@
 import django_filters
 
+from diz_portal.filters import NamedChoiceFilter
 from events.models import Event, EventSeries
 from partners.models import Partner
 
@@ -7,7 +8,7 @@ from partners.models import Partner
 class EventFilter(django_filters.FilterSet):
     """The public list filters; slugs in the address, so links can be shared."""
 
-    series = django_filters.ModelChoiceFilter(
+    series = NamedChoiceFilter(
         queryset=EventSeries.objects.all(),
         to_field_name="slug",
         empty_label="All series",
@@ -18,7 +19,7 @@ class EventFilter(django_filters.FilterSet):
         empty_label="Any format",
         error_messages={"invalid_choice": "Select a format from the list"},
     )
-    partner = django_filters.ModelChoiceFilter(
+    partner = NamedChoiceFilter(
         field_name="hosts",
         label="Host partner",
         # Only what the option needs: a full partner row per option is most of the page's time.
