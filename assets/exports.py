@@ -7,6 +7,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from itertools import islice
+from operator import itemgetter
 
 import orjson
 from django.db import connections
@@ -94,23 +95,32 @@ TEXT_INDEXES = [i for i, lookup in enumerate(LOOKUPS) if _is_text(lookup)]
 _needs_quote = NEEDS_QUOTE.match
 
 
-def _csv_row(values):
-    """A row as a list: text a spreadsheet would run as a formula quoted (diz_portal.csvsafe),
-    booleans spelt yes/no, coordinates to fixed places; csv.writer writes None as "" and dates
-    as ISO 8601."""
-    row = list(values)
+YES_NO = {True: "yes", False: "no"}  # SQLite's 1 and 0 find the same entries
+
+
+def _neutralised(value):
+    """csvsafe.neutralise for one cell, without its checks on the cell's type."""
+    if value and value[0] in FIRST_CHARACTERS and _needs_quote(value):
+        return "'" + value
+    return value
+
+
+def _csv_cells(rows):
+    """Rows ready for csv.writer, worked a column at a time: text a spreadsheet would run as
+    a formula quoted (diz_portal.csvsafe), booleans spelt yes/no, coordinates to fixed
+    places; csv.writer writes None as "" and dates as ISO 8601. A text column is only
+    rewritten when one of its cells starts with a character that could begin a formula
+    (found by map/filter in C), and booleans are looked up by map: per-cell Python work was
+    a third of the SQLite export's time."""
+    columns = list(zip(*rows, strict=True))
     for i in TEXT_INDEXES:
-        # Inlined csvsafe.neutralise: the same rule without a call per cell.
-        value = row[i]
-        if value and value[0] in FIRST_CHARACTERS and _needs_quote(value):
-            row[i] = "'" + value
+        if not FIRST_CHARACTERS.isdisjoint(map(itemgetter(0), filter(None, columns[i]))):
+            columns[i] = [_neutralised(value) for value in columns[i]]
     for i in BOOLEAN_INDEXES:
-        if row[i] is not None:
-            row[i] = "yes" if row[i] else "no"
+        columns[i] = map(YES_NO.get, columns[i])
     for i, spec in PLACES.items():
-        if row[i] is not None:
-            row[i] = format(row[i], spec)
-    return row
+        columns[i] = [None if value is None else format(value, spec) for value in columns[i]]
+    return zip(*columns, strict=True)
 
 
 def raw_export_values(queryset):
@@ -124,7 +134,12 @@ def raw_export_values(queryset):
     fields = [
         f"{lookup}_float" if lookup in FLOAT_LOOKUPS else _source(lookup) for lookup in LOOKUPS
     ]
-    if connections[queryset.db].vendor == "sqlite":
+    sqlite = connections[queryset.db].vendor == "sqlite"
+    # SQLite hands rows over in-process, so fetching more at a time saves nothing, and rows
+    # held for longer outlive young-generation collections (see BATCH). PostgreSQL's
+    # server-side cursor makes a round trip per fetch.
+    fetch = BATCH if sqlite else CHUNK_SIZE
+    if sqlite:
         # SQLite keeps dates as ISO text; read as a date column, the driver parses each one
         # into a date that the writers turn straight back into the same text (a ninth of
         # the CSV export's time).
@@ -136,15 +151,8 @@ def raw_export_values(queryset):
     sql, params = rows.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        while batch := cursor.fetchmany(CHUNK_SIZE):
+        while batch := cursor.fetchmany(fetch):
             yield from batch
-
-
-def csv_rows(queryset):
-    """The header, then one list per asset."""
-    yield NAMES
-    for values in raw_export_values(queryset):
-        yield _csv_row(values)
 
 
 def csv_stream(queryset):
@@ -161,16 +169,19 @@ def csv_python_stream(queryset):
     The reference the COPY path below is tested against, byte for byte."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    rows = csv_rows(queryset)
+    writer.writerow(NAMES)
+    rows = raw_export_values(queryset)
     while batch := list(islice(rows, BATCH)):
-        writer.writerows(batch)
+        writer.writerows(_csv_cells(batch))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+    if buffer.tell():  # no rows: the header alone
+        yield buffer.getvalue()
 
 
 # --- CSV through PostgreSQL's COPY ------------------------------------------------------------
-# PostgreSQL formats every cell exactly as _csv_row does and COPY … TO STDOUT writes the CSV,
+# PostgreSQL formats every cell exactly as _csv_cells does and COPY … TO STDOUT writes the CSV,
 # so Python makes no object per value. tests/assets/test_export_copy.py compares it with
 # csv_python_stream byte for byte.
 

@@ -72,7 +72,7 @@ def test_export_row_matches_csvsafe_for_every_text_cell():
     values = ["=cmd"] * len(exports.NAMES)
     for i in exports.PLACES:
         values[i] = -0.5
-    row = exports._csv_row(values)
+    (row,) = exports._csv_cells([values])
     for i in exports.TEXT_INDEXES:
         assert row[i] == neutralise("=cmd")
     # latitude, longitude, height_m, mounting_height_m
