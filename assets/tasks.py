@@ -79,6 +79,22 @@ def notify_uploader(batch):
     outbox.queue(message, kind="import")
 
 
+def _claim_and_notify(enquiries, stamp, now, notify):
+    """Each of `enquiries` whose `stamp` is still empty: set it, then `notify`, in one
+    transaction. The conditional UPDATE claims the enquiry, so two runs at once send one
+    email. Returns how many were notified."""
+    from assets.models import Enquiry
+
+    notified = 0
+    unclaimed = {f"{stamp}__isnull": True}
+    for enquiry in enquiries.filter(**unclaimed).select_related("request", "owner"):
+        with transaction.atomic():
+            if Enquiry.objects.filter(pk=enquiry.pk, **unclaimed).update(**{stamp: now}):
+                notify(enquiry)
+                notified += 1
+    return notified
+
+
 @task(queue_name="default")
 def send_enquiry_reminders():
     """The enquiries' clocks (run by `manage.py enquiry_clocks`, from cron). Idempotent: each
@@ -95,25 +111,12 @@ def send_enquiry_reminders():
     from assets.notifications import notify_escalation, notify_reminder
 
     now = timezone.now()
-    reminded = escalated = 0
-    due_soon = Enquiry.objects.due_soon(now).filter(reminder_sent_at__isnull=True)
-    for enquiry in due_soon.select_related("request", "owner"):
-        with transaction.atomic():
-            claimed = Enquiry.objects.filter(pk=enquiry.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=now
-            )
-            if claimed:
-                notify_reminder(enquiry)
-                reminded += 1
-    overdue = Enquiry.objects.overdue(now).filter(escalated_at__isnull=True)
-    for enquiry in overdue.select_related("request", "owner"):
-        with transaction.atomic():
-            claimed = Enquiry.objects.filter(pk=enquiry.pk, escalated_at__isnull=True).update(
-                escalated_at=now
-            )
-            if claimed:
-                notify_escalation(enquiry)
-                escalated += 1
+    reminded = _claim_and_notify(
+        Enquiry.objects.due_soon(now), "reminder_sent_at", now, notify_reminder
+    )
+    escalated = _claim_and_notify(
+        Enquiry.objects.overdue(now), "escalated_at", now, notify_escalation
+    )
     if reminded or escalated:
         logger.info("Enquiry clocks: %s reminded, %s escalated", reminded, escalated)
     return [reminded, escalated]

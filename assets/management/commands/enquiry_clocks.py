@@ -1,29 +1,17 @@
-from django.core.management.base import BaseCommand
-
 from assets.tasks import send_enquiry_reminders
+from diz_portal.commands import TaskCommand
 
 
-class Command(BaseCommand):
+class Command(TaskCommand):
     help = (
         "Run the enquiries' clocks: remind owners' members 2 working days before a first "
         "response is due, and tell the programme team about enquiries past their target. "
         "Safe to run as often as you like (each enquiry is reminded once and escalated once); "
         "run it from cron, for example every hour on working days."
     )
+    task = send_enquiry_reminders
+    queued = "Queued the enquiry clocks for the worker."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--queue",
-            action="store_true",
-            help="Hand the job to the background worker instead of running it now.",
-        )
-
-    def handle(self, *args, queue=False, **options):
-        if queue:
-            send_enquiry_reminders.enqueue()
-            self.stdout.write("Queued the enquiry clocks for the worker.")
-            return
-        reminded, escalated = send_enquiry_reminders.call()
-        self.stdout.write(
-            f"Reminders sent: {reminded}. Escalations to the programme team: {escalated}."
-        )
+    def report(self, result):
+        reminded, escalated = result
+        return f"Reminders sent: {reminded}. Escalations to the programme team: {escalated}."
