@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
+from assets.models import Agreement, Enquiry
 from diz_portal.models import OutboundEmail
 from partners.models import Membership
 from tests import factories
@@ -164,3 +165,29 @@ def test_password_change_and_sign_in(page, desk, live_server):
     page.context.clear_cookies()
     page.goto(reverse("admin:login"))
     assert page.url.startswith(live_server.url + reverse("account_login"))
+
+
+def test_recording_an_agreement_and_the_agreements_register(page, desk, settings, tmp_path):
+    """The programme team's "Record the agreement" page (with its errors showing, then
+    filled in) and the agreements register with its filters and change page."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    enquiry = desk["enquiry"]
+    enquiry.move_to(Enquiry.Status.TERMS_OFFERED, note="Our standard terms.")
+    page.goto(reverse("admin:assets_enquiry_agreement", args=[enquiry.pk]))
+    assert_admin_accessible(page)
+    page.get_by_role("button", name="Record the agreement").click()
+    page.wait_for_selector(".errornote")  # nothing entered yet
+    assert "Enter the date the agreement starts" in page.locator(".errorlist").first.inner_text()
+    assert_admin_accessible(page)
+    page.get_by_label("Start date").fill("2026-06-01")
+    page.get_by_label("Term (months)").fill("36")
+    page.get_by_role("button", name="Record the agreement").click()
+    page.wait_for_url(f"**{reverse('admin:assets_enquiry_change', args=[enquiry.pk])}")
+    agreement = Agreement.objects.get(enquiry=enquiry)
+    for url in (
+        reverse("admin:assets_agreement_changelist"),
+        reverse("admin:assets_agreement_changelist") + "?ending=90",
+        reverse("admin:assets_agreement_change", args=[agreement.pk]),
+    ):
+        page.goto(url)
+        assert_admin_accessible(page)
